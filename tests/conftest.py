@@ -1,0 +1,147 @@
+"""Shared fixtures of the test suite.
+
+The suite runs under pytest-odoo against the real database that ``setup/test``
+created (``--odoo-config``/``--odoo-database``): the Odoo registry is loaded once
+per session, and each test that takes ``env`` works in a transaction that is
+rolled back afterwards.  Tests that need HTTP (the compatibility layer's web
+tests, the browser tests) share one Odoo server started as a separate process
+on a free port against the same database: it sees only committed data.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import odoo
+from odoo.tests.common import get_db_name
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+ADMIN_LOGIN = ADMIN_PASSWORD = "admin"
+
+
+@pytest.fixture
+def env():
+    """An Odoo environment as superuser, rolled back after the test."""
+    registry = odoo.registry(get_db_name())
+    cr = registry.cursor()
+    try:
+        yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    finally:
+        cr.rollback()
+        cr.close()
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url, process, timeout, logfile):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("Odoo exited with %s, see %s" % (process.returncode, logfile))
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("Odoo did not answer %s within %ss, see %s" % (url, timeout, logfile))
+
+
+@pytest.fixture(scope="session")
+def odoo_server():
+    """Base URL of an Odoo server serving the test database over HTTP."""
+    config = odoo.tools.config
+    port = _free_port()
+    logfile = Path(config["data_dir"]).parent / ("server-%s.log" % get_db_name())
+    command = [
+        sys.executable, str(ROOT / "setup" / "odoo-bin"),
+        "-c", config.rcfile,
+        "-d", get_db_name(),
+        "--db-filter", "^%s$" % get_db_name(),
+        "--http-interface", "127.0.0.1",
+        "--http-port", str(port),
+        "--workers", "0",
+        "--max-cron-threads", "0",
+        "--log-level", "warn",
+        "--logfile", str(logfile),
+    ]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    base_url = "http://127.0.0.1:%d" % port
+    try:
+        _wait_for(base_url + "/web/login", process, 180, logfile)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def odoo_rpc(odoo_server):
+    """An odoorpc client logged in as admin on the test server (commits)."""
+    import odoorpc
+
+    port = int(odoo_server.rsplit(":", 1)[1])
+    client = odoorpc.ODOO("127.0.0.1", port=port, timeout=120)
+    client.login(get_db_name(), ADMIN_LOGIN, ADMIN_PASSWORD)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=os.environ.get("SPM_CHROMIUM", "/usr/bin/chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "rep_" + report.when, report)
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser page; a screenshot is saved when the test fails.
+
+    ``page.spm_errors`` collects uncaught page errors and HTTP responses with a
+    status of 500 or more, for the tests to assert on.
+    """
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
+    new_page = context.new_page()
+    new_page.set_default_timeout(30000)
+    errors = []
+    new_page.on("pageerror", lambda error: errors.append("page error: %s" % error))
+    new_page.on("response", lambda response: response.status >= 500 and errors.append(
+        "HTTP %s %s" % (response.status, response.url)))
+    new_page.spm_errors = errors
+    yield new_page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        new_page.screenshot(path=str(SCREENSHOTS / ("%s.png" % request.node.name)),
+                            full_page=True)
+    context.close()

@@ -1,0 +1,74 @@
+"""The addon is installed, its roles imply the right sales groups, and each
+role finds the Sales Process menu it should (and only that)."""
+
+import pytest
+
+
+def _user(env, login, *group_xmlids):
+    groups = [env.ref(xmlid).id for xmlid in ("base.group_user",) + group_xmlids]
+    return env["res.users"].with_context(no_reset_password=True).create({
+        "name": login.title(),
+        "login": login,
+        "email": "%s@example.com" % login,
+        "groups_id": [(6, 0, groups)],
+    })
+
+
+@pytest.fixture
+def users(env):
+    return {
+        "salesperson": _user(env, "t_salesperson", "sales_process_mgmt.group_salesperson"),
+        "supervisor": _user(env, "t_supervisor", "sales_process_mgmt.group_supervisor"),
+        "director": _user(env, "t_director", "sales_process_mgmt.group_director"),
+        "executive": _user(env, "t_executive", "sales_process_mgmt.group_executive"),
+        "internal": _user(env, "t_internal"),
+    }
+
+
+def test_addon_is_installed_with_its_version(env):
+    module = env["ir.module.module"].search([("name", "=", "sales_process_mgmt")])
+    assert module.state == "installed"
+    assert module.latest_version == "11.0.1.0.0"
+    assert module.application is True
+
+
+@pytest.mark.parametrize("role, sales_groups, not_groups", [
+    ("salesperson", ["sales_team.group_sale_salesman"],
+     ["sales_team.group_sale_salesman_all_leads", "sales_process_mgmt.group_supervisor"]),
+    ("supervisor", ["sales_team.group_sale_salesman_all_leads",
+                    "sales_process_mgmt.group_salesperson"],
+     ["sales_team.group_sale_manager", "sales_process_mgmt.group_director"]),
+    ("director", ["sales_team.group_sale_manager", "sales_process_mgmt.group_supervisor",
+                  "sales_process_mgmt.group_salesperson"], []),
+    ("executive", [], ["sales_team.group_sale_salesman", "sales_process_mgmt.group_salesperson"]),
+])
+def test_roles_imply_the_sales_groups(env, users, role, sales_groups, not_groups):
+    user = users[role]
+    for xmlid in sales_groups:
+        assert user.has_group(xmlid), xmlid
+    for xmlid in not_groups:
+        assert not user.has_group(xmlid), xmlid
+
+
+def _visible_menu_xmlids(env, user):
+    menus = env["ir.ui.menu"].sudo(user).search([("id", "child_of", env.ref(
+        "sales_process_mgmt.menu_root").id)])
+    return set(menus.get_external_id().values())
+
+
+@pytest.mark.parametrize("role, expected", [
+    ("salesperson", {"sales_process_mgmt.menu_root", "sales_process_mgmt.crm_team_menu_overview"}),
+    ("supervisor", {"sales_process_mgmt.menu_root", "sales_process_mgmt.crm_team_menu_overview"}),
+    ("executive", {"sales_process_mgmt.menu_root", "sales_process_mgmt.crm_team_menu_overview"}),
+    ("director", {"sales_process_mgmt.menu_root", "sales_process_mgmt.crm_team_menu_overview",
+                  "sales_process_mgmt.menu_configuration", "sales_process_mgmt.crm_team_menu"}),
+    ("internal", set()),
+])
+def test_each_role_sees_its_menus(env, users, role, expected):
+    assert _visible_menu_xmlids(env, users[role]) == expected
+
+
+def test_menu_root_is_in_the_web_client_menus_of_a_salesperson(env, users):
+    menus = env["ir.ui.menu"].sudo(users["salesperson"]).load_menus(debug=False)
+    root_names = {menu["name"] for menu in menus["children"]}
+    assert "Sales Process" in root_names
