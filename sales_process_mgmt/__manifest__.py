@@ -20,6 +20,7 @@
     ],
     "data": [
         "security/security.xml",
+        "views/crm_team_views.xml",
         "views/menus.xml",
     ],
     "demo": [

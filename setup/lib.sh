@@ -136,6 +136,8 @@ psql_admin() {
     # The OS user's role may not exist yet: ask as postgres where we can.
     if [ -z "$SPM_DB_HOST" ] && [ "$(id -u)" -eq 0 ]; then
         su postgres -c "psql -p $SPM_DB_PORT -X $(printf '%q ' "$@")"
+    elif [ -z "$SPM_DB_HOST" ]; then
+        sudo -u postgres psql -p "$SPM_DB_PORT" -X "$@"
     else
         psql ${SPM_DB_HOST:+-h "$SPM_DB_HOST"} -p "$SPM_DB_PORT" -X -d postgres "$@"
     fi
