@@ -13,7 +13,7 @@ pytest-odoo plugin, an ``odoo shell`` - imports ``odoo``.
 
 * Fixes on the standard library (1, 2, 3, and ``Thread.isAlive``) are applied at
   once.
-* Fixes on Odoo's own modules (4, 5, 6, 8) wait until that module has been executed:
+* Fixes on Odoo's own modules (4, 5, 6, 8, 9) wait until that module has been executed:
   a ``sys.meta_path`` finder wraps the module's loader and patches the module
   right after it ran, before any caller can use it.  Odoo's source files are not
   changed.
@@ -307,6 +307,24 @@ def _patch_yaml_import(module):
 
 
 # ---------------------------------------------------------------------------
+# 9. resource.setrlimit() refuses floats since 3.10; the prefork server's
+#    workers (--workers > 0) set their CPU limit to ``cpu_time + limit``, a
+#    float, and died at their first request.  Python 3.6 truncated it to an
+#    int: odoo.service.server gets a setrlimit that does the same.
+# ---------------------------------------------------------------------------
+def _patch_server(module):
+    resource = module.resource
+    proxy = types.ModuleType(resource.__name__, resource.__doc__)
+    proxy.__dict__.update(resource.__dict__)
+
+    def setrlimit(which, limits):
+        resource.setrlimit(which, tuple(int(limit) for limit in limits))
+
+    proxy.setrlimit = setrlimit
+    module.resource = proxy
+
+
+# ---------------------------------------------------------------------------
 # Post-import patching of Odoo modules.
 # ---------------------------------------------------------------------------
 _ODOO_PATCHES = {
@@ -314,6 +332,7 @@ _ODOO_PATCHES = {
     "odoo.addons.base.ir.ir_qweb.qweb": _patch_qweb,
     "odoo.addons.web.controllers.main": _patch_web_controllers,
     "odoo.tools.yaml_import": _patch_yaml_import,
+    "odoo.service.server": _patch_server,
 }
 
 

@@ -155,3 +155,29 @@ def test_backend_assets_compile_without_error(odoo_server):
     with opener.open(odoo_server + "/web/webclient/qweb?mods=web", timeout=60) as response:
         assert response.status == 200
         assert b"<templates" in response.read()
+
+
+def test_prefork_server_with_workers_serves_requests(tmp_path):
+    """--workers=2: the workers set their CPU rlimit (a float on 3.11) and serve."""
+    from conftest import _free_port, _wait_for
+
+    port, longpolling_port = _free_port(), _free_port()
+    logfile = tmp_path / "prefork.log"
+    db = odoo.tools.config["db_name"]
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "setup" / "odoo-bin"), "-c", odoo.tools.config.rcfile,
+         "-d", db, "--db-filter", "^%s$" % db, "--workers", "2", "--max-cron-threads", "0",
+         "--http-interface", "127.0.0.1", "--http-port", str(port),
+         "--longpolling-port", str(longpolling_port), "--logfile", str(logfile)],
+        stdin=subprocess.DEVNULL)
+    try:
+        url = "http://127.0.0.1:%d/web/login" % port
+        _wait_for(url, process, 120, logfile)
+        statuses = [urllib.request.urlopen(url, timeout=30).status for _ in range(6)]
+    finally:
+        process.terminate()
+        process.wait(30)
+    assert statuses == [200] * 6
+    log = logfile.read_text()
+    assert "WorkerHTTP" in log
+    assert "Exception occured" not in log and "Traceback" not in log
