@@ -28,14 +28,23 @@ ADMIN_LOGIN = ADMIN_PASSWORD = "admin"
 
 @pytest.fixture
 def env():
-    """An Odoo environment as superuser, rolled back after the test."""
+    """An Odoo environment as superuser, rolled back after the test.
+
+    Each test gets its own set of environments (record cache, fields to
+    recompute): pytest-odoo opens one for the whole session, and what a failed
+    test left to recompute must not reach the next test's cursor.
+    """
     registry = odoo.registry(get_db_name())
+    odoo.api.Environment.reset()
     cr = registry.cursor()
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
     try:
-        yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        yield env
     finally:
+        env.clear()
         cr.rollback()
         cr.close()
+        odoo.api.Environment.reset()
 
 
 def _free_port():

@@ -28,7 +28,7 @@ def users(env):
 def test_addon_is_installed_with_its_version(env):
     module = env["ir.module.module"].search([("name", "=", "sales_process_mgmt")])
     assert module.state == "installed"
-    assert module.latest_version == "11.0.1.0.0"
+    assert module.latest_version == "11.0.1.1.0"
     assert module.application is True
 
 
@@ -56,16 +56,21 @@ def _visible_menu_xmlids(env, user):
     return set(menus.get_external_id().values())
 
 
+EVERY_ROLE = {"menu_root", "crm_team_menu_overview", "menu_targets", "sales_target_line_menu",
+              "sales_target_analysis_menu"}
+
+
 @pytest.mark.parametrize("role, expected", [
-    ("salesperson", {"sales_process_mgmt.menu_root", "sales_process_mgmt.crm_team_menu_overview"}),
-    ("supervisor", {"sales_process_mgmt.menu_root", "sales_process_mgmt.crm_team_menu_overview"}),
-    ("executive", {"sales_process_mgmt.menu_root", "sales_process_mgmt.crm_team_menu_overview"}),
-    ("director", {"sales_process_mgmt.menu_root", "sales_process_mgmt.crm_team_menu_overview",
-                  "sales_process_mgmt.menu_configuration", "sales_process_mgmt.crm_team_menu"}),
+    ("salesperson", EVERY_ROLE),
+    ("supervisor", EVERY_ROLE),
+    ("executive", EVERY_ROLE | {"sales_target_menu"}),
+    ("director", EVERY_ROLE | {"sales_target_menu", "menu_configuration", "crm_team_menu",
+                               "res_partner_menu_distributors"}),
     ("internal", set()),
 ])
 def test_each_role_sees_its_menus(env, users, role, expected):
-    assert _visible_menu_xmlids(env, users[role]) == expected
+    assert _visible_menu_xmlids(env, users[role]) == {
+        "sales_process_mgmt." + name for name in expected}
 
 
 def test_menu_root_is_in_the_web_client_menus_of_a_salesperson(env, users):

@@ -1,0 +1,3 @@
+from . import res_partner
+from . import sales_target
+from . import sales_target_line

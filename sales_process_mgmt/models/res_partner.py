@@ -1,0 +1,29 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_distributor = fields.Boolean(
+        string="Distributor",
+        help="A distributor (经销商) receives decomposed sales targets; the sales to "
+             "its customers count towards them.")
+    sales_distributor_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Served by Distributor",
+        domain=[("is_distributor", "=", True)],
+        index=True,
+        help="The distributor this customer buys through: its orders count towards "
+             "the distributor's targets.")
+
+    @api.constrains("sales_distributor_id", "is_distributor")
+    def _check_sales_distributor_id(self):
+        for partner in self:
+            distributor = partner.sales_distributor_id
+            if distributor and not distributor.is_distributor:
+                raise ValidationError(
+                    _("%s is not a distributor: tick 'Distributor' on it first.")
+                    % distributor.display_name)
+            if distributor and distributor == partner:
+                raise ValidationError(_("A distributor cannot be served by itself."))

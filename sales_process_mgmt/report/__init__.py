@@ -1,0 +1,2 @@
+from . import sales_target_fact
+from . import sales_target_analysis

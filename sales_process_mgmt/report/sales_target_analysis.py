@@ -1,0 +1,46 @@
+from odoo import fields, models, tools
+
+from ..models.sales_target_line import METRICS, actuals_sql
+
+
+class SalesTargetAnalysis(models.Model):
+    """Target and actual of every target line, for the pivot and graph views
+    (SQL view; the actuals come from the same query as the lines' own)."""
+
+    _name = "sales.target.analysis"
+    _description = "Target Achievement Analysis"
+    _auto = False
+    _rec_name = "line_id"
+    _order = "date_from, metric"
+
+    line_id = fields.Many2one("sales.target.line", string="Target", readonly=True)
+    target_id = fields.Many2one("sales.target", string="Plan", readonly=True)
+    parent_id = fields.Many2one("sales.target.line", string="Decomposed From", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    metric = fields.Selection(METRICS, readonly=True)
+    date_from = fields.Date(string="Period", readonly=True)
+    period_type = fields.Selection(
+        [("year", "Year"), ("quarter", "Quarter"), ("month", "Month")],
+        string="Period Type", readonly=True)
+    owner_type = fields.Selection(
+        [("company", "Company"), ("team", "Team"), ("salesperson", "Salesperson"),
+         ("distributor", "Distributor")], string="Level", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Team / Region", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Distributor", readonly=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    target_amount = fields.Float(string="Target", readonly=True)
+    actual_amount = fields.Float(string="Actual", readonly=True)
+    gap_amount = fields.Float(string="Actual - Target", readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute("""
+CREATE OR REPLACE VIEW sales_target_analysis AS (
+SELECT l.id, l.id AS line_id, l.target_id, l.parent_id, l.company_id, l.metric,
+       l.date_from, l.period_type, l.owner_type, l.team_id, l.user_id, l.partner_id,
+       l.categ_id, l.target_amount, a.actual_amount,
+       a.actual_amount - l.target_amount AS gap_amount
+FROM sales_target_line l
+JOIN (%s) a ON a.line_id = l.id
+)""" % actuals_sql())

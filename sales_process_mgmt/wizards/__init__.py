@@ -1,0 +1,2 @@
+from . import sales_target_decompose
+from . import sales_target_decompose_line

@@ -1,0 +1,200 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.sales_target_line import SalesTargetLine
+
+DIMENSIONS = [
+    ("quarter", "Quarters"),
+    ("month", "Months"),
+    ("team", "Teams / Regions"),
+    ("user", "Salespeople"),
+    ("distributor", "Distributors"),
+    ("categ", "Product Categories"),
+]
+DIMENSION_KEY = {"team": "team_id", "user": "user_id", "distributor": "partner_id",
+                 "categ": "categ_id"}
+FACT_KEY = {"team_id": "team_id", "user_id": "user_id", "partner_id": "distributor_id",
+            "categ_id": "categ_id"}
+
+
+def split_exactly(total, weights, digits):
+    """Split ``total`` in proportion to ``weights``, rounded to ``digits`` decimals,
+    so that the parts add up to ``total`` exactly (largest remainder method).
+
+    With no positive weight the split is even.  The total is first rounded to
+    ``digits``; the parts are whole multiples of 10**-digits.
+    """
+    if not weights:
+        return []
+    unit = 10 ** digits
+    units = int(round(total * unit))
+    if sum(w for w in weights if w > 0) <= 0:
+        weights = [1.0] * len(weights)
+    weights = [max(w, 0.0) for w in weights]
+    weight_sum = sum(weights)
+    exact = [units * w / weight_sum for w in weights]
+    parts = [int(x) for x in exact]
+    remainder = units - sum(parts)
+    by_fraction = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for index in by_fraction[:remainder]:
+        parts[index] += 1
+    return [part / unit for part in parts]
+
+
+class SalesTargetDecompose(models.TransientModel):
+    """Decompose a target line into children along one dimension."""
+
+    _name = "sales.target.decompose"
+    _description = "Decompose a Sales Target"
+
+    line_id = fields.Many2one(
+        comodel_name="sales.target.line",
+        string="Target",
+        required=True,
+        ondelete="cascade",
+        default=lambda self: self.env.context.get("active_id")
+        if self.env.context.get("active_model") == "sales.target.line" else False,
+    )
+    target_amount = fields.Float(related="line_id.target_amount", readonly=True)
+    metric = fields.Selection(related="line_id.metric", readonly=True)
+    dimension = fields.Selection(DIMENSIONS, string="Split Into", required=True,
+                                 default="month")
+    method = fields.Selection(
+        selection=[("even", "Evenly"), ("weights", "By Weights"),
+                   ("last_year", "By Last Year's Actuals")],
+        string="Split",
+        required=True,
+        default="even",
+        help="By last year's actuals: each part's weight is its actual of the same metric "
+             "in the same period one year earlier.",
+    )
+    line_ids = fields.One2many("sales.target.decompose.line", "wizard_id", string="Parts")
+
+    @api.onchange("line_id", "dimension", "method")
+    def _onchange_propose(self):
+        if not self.line_id:
+            return
+        parts = self._propose_parts()
+        if self.method == "last_year":
+            weights = self._last_year_weights(parts)
+        else:
+            weights = [1.0] * len(parts)
+        self.line_ids = [(5, 0, 0)] + [
+            (0, 0, dict(part, weight=weight)) for part, weight in zip(parts, weights)]
+
+    def _propose_parts(self):
+        """The children's keys along the chosen dimension (dicts of line values)."""
+        parent = self.line_id
+        start = fields.Date.from_string(parent.date_from)
+        end = fields.Date.from_string(parent.date_to)
+        if self.dimension in ("quarter", "month"):
+            if self.dimension == "quarter" and parent.period_type != "year":
+                raise UserError(_("Only a yearly target splits into quarters."))
+            if parent.period_type == "month":
+                raise UserError(_("A monthly target cannot be split into shorter periods."))
+            return [{"date_from": fields.Date.to_string(a), "date_to": fields.Date.to_string(b)}
+                    for a, b in SalesTargetLine.sub_periods(start, end, self.dimension)]
+        if self.dimension == "team":
+            records = self.env["crm.team"].search([])
+        elif self.dimension == "user":
+            team = parent.team_id
+            if not team:
+                raise UserError(_("Split a target into salespeople from a team's target."))
+            records = (team.member_ids | team.user_id).sorted("name")
+        elif self.dimension == "distributor":
+            records = self.env["res.partner"].search([("is_distributor", "=", True)])
+        else:
+            if parent.metric not in ("sales", "margin"):
+                raise UserError(_("Only sales amount and gross margin split into product "
+                                  "categories."))
+            records = self.env["product.category"].search(
+                [("parent_id", "=", parent.categ_id.id or False)])
+        return [{DIMENSION_KEY[self.dimension]: record.id} for record in records]
+
+    def _last_year_weights(self, parts):
+        """Each part's actual one year before the parent's period, from one read_group."""
+        parent = self.line_id
+        year_ago = relativedelta(years=1)
+        start = fields.Date.from_string(parent.date_from) - year_ago
+        end = fields.Date.from_string(parent.date_to) - year_ago
+        domain = [("metric", "=", parent.metric), ("company_id", "=", parent.company_id.id),
+                  ("date", ">=", fields.Date.to_string(start)),
+                  ("date", "<=", fields.Date.to_string(end))]
+        for key in ("team_id", "user_id", "partner_id"):
+            if parent[key]:
+                domain.append((FACT_KEY[key], "=", parent[key].id))
+        if parent.categ_id:
+            domain.append(("categ_id", "child_of", parent.categ_id.id))
+        facts = self.env["sales.target.fact"]
+        facts.check_access_rights("read")
+        query = facts._where_calc(domain)
+        facts._apply_ir_rules(query, "read")
+        from_clause, where_clause, params = query.get_sql()
+        if self.dimension in ("quarter", "month"):
+            self.env.cr.execute(
+                "SELECT date_trunc('month', sales_target_fact.date)::date, "
+                "SUM(sales_target_fact.amount) FROM %s WHERE %s GROUP BY 1"
+                % (from_clause, where_clause or "TRUE"), params)
+            by_month = {fields.Date.from_string(month): amount
+                        for month, amount in self.env.cr.fetchall()}
+            weights = []
+            for part in parts:
+                part_start = fields.Date.from_string(part["date_from"]) - year_ago
+                part_end = fields.Date.from_string(part["date_to"]) - year_ago
+                weights.append(sum(amount for month, amount in by_month.items()
+                                   if part_start <= month <= part_end))
+            return weights
+        key = DIMENSION_KEY[self.dimension]
+        column = FACT_KEY[key]
+        self.env.cr.execute(
+            "SELECT sales_target_fact.%s, SUM(sales_target_fact.amount) FROM %s WHERE %s "
+            "GROUP BY 1" % (column, from_clause, where_clause or "TRUE"), params)
+        amounts = dict(self.env.cr.fetchall())
+        if key != "categ_id":
+            return [amounts.get(part[key], 0.0) for part in parts]
+        # A category's weight includes its sub-categories' actuals.
+        categories = self.env["product.category"].browse([part[key] for part in parts])
+        sold = self.env["product.category"].browse([c for c in amounts if c])
+        return [sum(amounts[c.id] for c in sold
+                    if category.parent_left <= c.parent_left <= category.parent_right)
+                for category in categories]
+
+    def _digits(self):
+        if self.line_id.metric == "new_customers":
+            return 0
+        rounding = self.line_id.currency_id.rounding or 0.01
+        digits = 0
+        while rounding < 1 and digits < 6:
+            rounding *= 10
+            digits += 1
+        return digits
+
+    def _amounts(self):
+        return split_exactly(self.line_id.target_amount, self.line_ids.mapped("weight"),
+                             self._digits())
+
+    def action_apply(self):
+        """Create the children (with the user's rights: a supervisor only within
+        the team, by the record rules)."""
+        self.ensure_one()
+        if not self.line_ids:
+            raise UserError(_("There is nothing to split the target into."))
+        parent = self.line_id
+        base = {"target_id": parent.target_id.id, "parent_id": parent.id,
+                "metric": parent.metric, "date_from": parent.date_from,
+                "date_to": parent.date_to, "team_id": parent.team_id.id,
+                "user_id": parent.user_id.id, "partner_id": parent.partner_id.id,
+                "categ_id": parent.categ_id.id}
+        children = self.env["sales.target.line"]
+        for part, amount in zip(self.line_ids, self._amounts()):
+            values = dict(base, target_amount=amount)
+            values.update(part._child_values())
+            if values.get("user_id") and not values.get("team_id"):
+                values["team_id"] = self.env["res.users"].browse(
+                    values["user_id"]).sale_team_id.id or False
+            children |= children.create(values)
+        action = self.env.ref("sales_process_mgmt.sales_target_line_action").read()[0]
+        action["domain"] = [("id", "in", children.ids)]
+        return action

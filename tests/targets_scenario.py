@@ -1,0 +1,121 @@
+"""A small company built in the test's own transaction: two teams, three
+salespeople, a distributor, product categories, and helpers to sell, invoice and
+collect.  Used by the target tests; every figure they expect is worked out from
+the amounts below."""
+
+
+import contextlib
+
+import pytest
+
+
+def make_user(env, login, team=None, *groups):
+    group_ids = [env.ref("base.group_user").id] + [env.ref(g).id for g in groups]
+    user = env["res.users"].with_context(no_reset_password=True).create({
+        "name": login.replace("_", " ").title(),
+        "login": login,
+        "email": "%s@example.com" % login,
+        "groups_id": [(6, 0, group_ids)],
+    })
+    if team:
+        user.sale_team_id = team
+    return user
+
+
+class Scenario:
+    def __init__(self, env):
+        self.env = env
+        self.company = env.ref("base.main_company")
+        self.company.partner_id.tz = "Asia/Shanghai"
+        salesperson = "sales_process_mgmt.group_salesperson"
+        supervisor = "sales_process_mgmt.group_supervisor"
+        self.director = make_user(env, "t_director", None, "sales_process_mgmt.group_director")
+        self.executive = make_user(env, "t_executive", None, "sales_process_mgmt.group_executive")
+        self.sup_north = make_user(env, "t_sup_north", None, supervisor)
+        self.sup_south = make_user(env, "t_sup_south", None, supervisor)
+        self.north = env["crm.team"].create({"name": "North", "user_id": self.sup_north.id})
+        self.south = env["crm.team"].create({"name": "South", "user_id": self.sup_south.id})
+        self.sup_north.sale_team_id = self.north
+        self.sup_south.sale_team_id = self.south
+        self.alice = make_user(env, "t_alice", self.north, salesperson)
+        self.bob = make_user(env, "t_bob", self.north, salesperson)
+        self.carol = make_user(env, "t_carol", self.south, salesperson)
+        category = env["product.category"]
+        self.drinks = category.create({"name": "Drinks"})
+        self.tea = category.create({"name": "Tea", "parent_id": self.drinks.id})
+        self.food = category.create({"name": "Food"})
+        self.tea_product = self._product("Green Tea", self.tea, 60.0)
+        self.bread = self._product("Bread", self.food, 20.0)
+        partner = env["res.partner"]
+        self.distributor = partner.create({"name": "Dist Co", "is_distributor": True,
+                                           "customer": True, "is_company": True})
+        self.shop_x = partner.create({"name": "Shop X", "customer": True, "is_company": True,
+                                      "sales_distributor_id": self.distributor.id})
+        self.shop_y = partner.create({"name": "Shop Y", "customer": True, "is_company": True,
+                                      "user_id": self.bob.id, "team_id": self.north.id})
+        self.plan = env["sales.target"].create({
+            "name": "Plan 2026", "date_from": "2026-01-01", "date_to": "2026-12-31"})
+
+    def _product(self, name, categ, cost):
+        return self.env["product.product"].create({
+            "name": name, "categ_id": categ.id, "type": "consu", "standard_price": cost,
+            "invoice_policy": "order", "list_price": 1.0})
+
+    def order(self, user, partner, date_order, lines, confirm=True):
+        """A sale order at ``date_order`` (UTC), lines = [(product, qty, unit price)]."""
+        order = self.env["sale.order"].create({
+            "partner_id": partner.id,
+            "user_id": user.id,
+            "team_id": user.sale_team_id.id,
+            "date_order": date_order,
+            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": qty,
+                                   "price_unit": price, "tax_id": [(6, 0, [])]})
+                           for product, qty, price in lines],
+        })
+        if confirm:
+            order.action_confirm()
+            order.date_order = date_order  # action_confirm keeps it; make it explicit
+        return order
+
+    def invoice(self, order):
+        invoice = self.env["account.invoice"].browse(order.action_invoice_create())
+        invoice.action_invoice_open()
+        return invoice
+
+    def pay(self, partner, amount, date, invoices=None):
+        journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1)
+        payment = self.env["account.payment"].create({
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": partner.id,
+            "amount": amount,
+            "journal_id": journal.id,
+            "payment_date": date,
+            "payment_method_id": self.env.ref("account.account_payment_method_manual_in").id,
+            "invoice_ids": [(6, 0, invoices.ids)] if invoices else [],
+        })
+        payment.post()
+        return payment
+
+    def line(self, metric, date_from, date_to, target=1000.0, **keys):
+        values = {"target_id": self.plan.id, "metric": metric, "date_from": date_from,
+                  "date_to": date_to, "target_amount": target}
+        values.update({key: record.id for key, record in keys.items()})
+        return self.env["sales.target.line"].create(values)
+
+
+def as_user(records, user):
+    """The records as seen by ``user`` (Odoo 11: sudo(user))."""
+    return records.sudo(user)
+
+
+
+@contextlib.contextmanager
+def refused(env, exception, match=None):
+    """Expect ``exception``, and roll back what the refused operation did, as the
+    web client's request would: the test then checks nothing was changed."""
+    with pytest.raises(exception, match=match):
+        with env.cr.savepoint():
+            yield
+    env.clear()
