@@ -409,6 +409,13 @@ class SalesTargetLine(models.Model):
             changed.append("period")
         return tuple(changed)
 
+    @api.model
+    def create(self, values):
+        # A decomposition creates dozens of lines: no "created" message and no
+        # follower on each (mail.thread is here for the activities of the warnings).
+        return super(SalesTargetLine, self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True)).create(values)
+
     @api.multi
     def unlink(self):
         with_children = self.filtered(lambda line: line.child_ids - self)
