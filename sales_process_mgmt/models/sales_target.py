@@ -77,8 +77,10 @@ class SalesTarget(models.Model):
         for target in self:
             if target.currency_id != target.company_id.currency_id:
                 raise ValidationError(
-                    _("Targets are kept in the currency of their company (%s), not in %s.")
-                    % (target.company_id.currency_id.name, target.currency_id.name))
+                    _("Targets are kept in the currency of their company (%(company)s), "
+                      "not in %(currency)s.")
+                    % {"company": target.company_id.currency_id.name,
+                       "currency": target.currency_id.name})
 
     @api.constrains("warning_threshold")
     def _check_warning_threshold(self):

@@ -301,17 +301,17 @@ class SalesTargetLine(models.Model):
             if start.day != 1 or months not in PERIOD_MONTHS.values() or (
                     end + timedelta(days=1)).day != 1:
                 raise ValidationError(
-                    _("A target's period is a whole month, quarter or year "
-                      "(from the first to the last day of a month): %s to %s is not.")
-                    % (line.date_from, line.date_to))
+                    _("A target's period is a whole month, quarter or year (from the "
+                      "first to the last day of a month): %(start)s to %(end)s is not.")
+                    % {"start": line.date_from, "end": line.date_to})
             if months == 3 and start.month % 3 != 1:
                 raise ValidationError(
                     _("A quarter starts in January, April, July or October."))
             target = line.target_id
             if line.date_from < target.date_from or line.date_to > target.date_to:
                 raise ValidationError(
-                    _("The period %s to %s lies outside the plan %s.")
-                    % (line.date_from, line.date_to, target.name))
+                    _("The period %(start)s to %(end)s lies outside the plan %(plan)s.")
+                    % {"start": line.date_from, "end": line.date_to, "plan": target.name})
 
     @api.constrains("parent_id", "metric", "date_from", "date_to", "team_id", "user_id",
                     "partner_id", "categ_id")
@@ -326,19 +326,21 @@ class SalesTargetLine(models.Model):
                     % parent.display_name)
             if line.date_from < parent.date_from or line.date_to > parent.date_to:
                 raise ValidationError(
-                    _("The period of %s lies outside the period of %s.")
-                    % (line.display_name, parent.display_name))
+                    _("The period of %(line)s lies outside the period of %(parent)s.")
+                    % {"line": line.display_name, "parent": parent.display_name})
             for key in OWNER_KEYS:
                 if parent[key] and line[key] != parent[key]:
                     raise ValidationError(
-                        _("%s decomposes %s and must keep its %s.")
-                        % (line.display_name, parent.display_name, line._fields[key].string))
+                        _("%(line)s decomposes %(parent)s and must keep its %(key)s.")
+                        % {"line": line.display_name, "parent": parent.display_name,
+                           "key": line._fields[key].string})
             if parent.categ_id and line.categ_id and not (
                     line.categ_id.parent_left >= parent.categ_id.parent_left
                     and line.categ_id.parent_right <= parent.categ_id.parent_right):
                 raise ValidationError(
-                    _("The category %s is not inside %s.")
-                    % (line.categ_id.display_name, parent.categ_id.display_name))
+                    _("The category %(category)s is not inside %(parent)s.")
+                    % {"category": line.categ_id.display_name,
+                       "parent": parent.categ_id.display_name})
 
     @api.constrains("user_id", "team_id")
     def _check_user_in_team(self):
@@ -346,8 +348,8 @@ class SalesTargetLine(models.Model):
             team = line.team_id
             if line.user_id != team.user_id and line.user_id.sale_team_id != team:
                 raise ValidationError(
-                    _("%s is not a member of the team %s.")
-                    % (line.user_id.name, team.name))
+                    _("%(user)s is not a member of the team %(team)s.")
+                    % {"user": line.user_id.name, "team": team.name})
 
     @api.constrains("categ_id", "metric")
     def _check_categ_metric(self):
@@ -397,9 +399,10 @@ class SalesTargetLine(models.Model):
             for total in totals.values():
                 if total - parent.target_amount > 0.005:
                     raise ValidationError(
-                        _("The targets decomposed from %s add up to %.2f, more than its "
-                          "%.2f (the plan is strict).")
-                        % (parent.display_name, total, parent.target_amount))
+                        _("The targets decomposed from %(parent)s add up to %(total).2f, "
+                          "more than its %(target).2f (the plan is strict).")
+                        % {"parent": parent.display_name, "total": total,
+                           "target": parent.target_amount})
 
     def _split_dimension(self):
         """Along which key this line refines its parent (period, team, ...)."""
@@ -445,8 +448,9 @@ class SalesTargetLine(models.Model):
                     "activity_type_id": activity_type.id,
                     "user_id": user.id,
                     "date_deadline": today,
-                    "summary": _("Behind target: %.0f%% achieved, %.0f%% expected")
-                    % (line.achievement_rate, line.expected_rate),
+                    "summary": _("Behind target: %(achieved).0f%% achieved, "
+                                 "%(expected).0f%% expected")
+                    % {"achieved": line.achievement_rate, "expected": line.expected_rate},
                 })
         behind.write({"warning_date": today})
         return behind

@@ -97,7 +97,8 @@ class SalesTargetDecompose(models.TransientModel):
             return [{"date_from": fields.Date.to_string(a), "date_to": fields.Date.to_string(b)}
                     for a, b in SalesTargetLine.sub_periods(start, end, self.dimension)]
         if self.dimension == "team":
-            records = self.env["crm.team"].search([])
+            records = self.env["crm.team"].search(
+                [("company_id", "in", [parent.company_id.id, False])])
         elif self.dimension == "user":
             team = parent.team_id
             if not team:

@@ -25,11 +25,16 @@ def test_salesperson_opens_sales_process_menu(odoo_rpc, page, odoo_server):
     assert app_menu.inner_text().strip() == "Sales Process"
 
     app_menu.click()
+    # The first entry, the salesperson's targets, opens.
+    page.locator(".o_control_panel .breadcrumb:has-text('Targets')").wait_for()
+    assert page.locator(".o_control_panel .breadcrumb").inner_text().strip() == "Targets"
+    side_menu = page.locator(".oe_secondary_menu:visible a[data-menu-xmlid]")
+    assert [xmlid.split(".")[1] for xmlid in side_menu.evaluate_all(
+        "links => links.map(link => link.dataset.menuXmlid)")] == [
+        "sales_target_line_menu", "sales_target_analysis_menu", "crm_team_menu_overview"]
+    page.locator(".oe_secondary_menu:visible "
+                 "a[data-menu-xmlid='sales_process_mgmt.crm_team_menu_overview']").click()
     page.locator(".o_kanban_view").first.wait_for(state="visible")
-    sub_menu = page.locator(
-        ".oe_secondary_menu:visible a[data-menu-xmlid='sales_process_mgmt.crm_team_menu_overview']")
-    assert sub_menu.inner_text().strip() == "Regions"
-    assert page.locator(".o_control_panel .breadcrumb").is_visible()
     # No dialog (the crash manager shows errors in one) and no server error.
     page.wait_for_timeout(500)
     assert page.locator(".modal:visible").count() == 0
