@@ -122,8 +122,9 @@ def test_actuals_take_a_fixed_number_of_queries(s, march_orders):
         before = s.env.cr.sql_log_count
         lines.mapped("actual_amount")
         counts.append(s.env.cr.sql_log_count - before)
-    # One aggregate for the actuals plus the reads of the lines and their plan.
-    assert counts[0] == counts[1] <= 5
+    # One aggregate for the actuals, three to switch PostgreSQL's JIT off and on
+    # around it, and the reads of the lines and their plan: the same for 2 or 48.
+    assert counts[0] == counts[1] <= 8
 
 
 # ---------------------------------------------------------------- decomposition

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -21,18 +22,46 @@ STATUSES = [
 ]
 
 
+_KEYS = (("team_key", "team_id"), ("user_key", "user_id"),
+         ("distributor_key", "distributor_id"), ("categ_key", "categ_id"))
+
+
+def _pattern_branch(pattern):
+    """Monthly sums of the facts for the lines whose keys set are ``pattern``."""
+    source = "fact_category" if pattern[3] else "fact"
+    columns, group_by, line_shape = [], [], []
+    for (key, column), present in zip(_KEYS, pattern):
+        if present:
+            columns.append("COALESCE(%s, 0) AS %s" % (column, key))
+            group_by.append(column)
+            line_shape.append("line.%s <> -1" % key)
+        else:
+            columns.append("-1 AS %s" % key)
+            line_shape.append("line.%s = -1" % key)
+    # The EXISTS is evaluated once: a branch no line needs costs nothing.
+    return """
+    SELECT month, metric, company_id, %s, SUM(amount) AS amount
+    FROM %s
+    WHERE EXISTS (SELECT 1 FROM line WHERE %s)
+    GROUP BY month, metric, company_id%s""" % (
+        ", ".join(columns), source, " AND ".join(line_shape),
+        "".join(", " + column for column in group_by))
+
+
 def actuals_sql(line_condition="TRUE"):
     """SQL giving (line_id, actual_amount) for the target lines matching
     ``line_condition`` (a condition on ``l``, the sales_target_line table).
 
-    One aggregate for any number of lines: the facts (``sales_target_fact``)
-    are summed per month with GROUPING SETS over team, salesperson,
-    distributor and product category (a rolled-up key is -1, "any"; an empty
-    key 0, "none"), facts of a category also counting for its parent
-    categories; each line then takes, by equality on its keys (an empty key
-    of a line is -1, "any") and a range on the month, the sums of the months
-    of its period.  Periods are whole months, so the monthly sums are exact.
+    One aggregate for any number of lines.  The facts (``sales_target_fact``)
+    of the lines' metrics and dates are summed per month, once for each shape
+    of line that occurs (which of team, salesperson, distributor and product
+    category it sets: a key a line leaves empty is -1, "any"; an empty key of a
+    fact is 0); facts of a category also count for its parent categories.
+    Each line then takes, by equality on its keys and a range on the month, the
+    sums of the months of its period.  Periods are whole months, so the monthly
+    sums are exact.
     """
+    patterns = [tuple(bool(bit & (1 << i)) for i in range(4)) for bit in range(16)]
     return """
 WITH line AS (
     SELECT l.id, l.metric, l.company_id, l.date_from, l.date_to,
@@ -57,28 +86,9 @@ fact_category AS (
     JOIN product_category c ON c.id = fact.categ_id
     JOIN product_category ancestor
       ON c.parent_left BETWEEN ancestor.parent_left AND ancestor.parent_right
+    WHERE EXISTS (SELECT 1 FROM line WHERE line.categ_key <> -1)
 ),
-monthly AS (
-    SELECT month, metric, company_id,
-           CASE WHEN GROUPING(team_id) = 1 THEN -1 ELSE COALESCE(team_id, 0) END AS team_key,
-           CASE WHEN GROUPING(user_id) = 1 THEN -1 ELSE COALESCE(user_id, 0) END AS user_key,
-           CASE WHEN GROUPING(distributor_id) = 1 THEN -1
-                ELSE COALESCE(distributor_id, 0) END AS distributor_key,
-           -1 AS categ_key,
-           SUM(amount) AS amount
-    FROM fact
-    GROUP BY month, metric, company_id,
-             CUBE (team_id, user_id, distributor_id)
-    UNION ALL
-    SELECT month, metric, company_id,
-           CASE WHEN GROUPING(team_id) = 1 THEN -1 ELSE COALESCE(team_id, 0) END,
-           CASE WHEN GROUPING(user_id) = 1 THEN -1 ELSE COALESCE(user_id, 0) END,
-           CASE WHEN GROUPING(distributor_id) = 1 THEN -1 ELSE COALESCE(distributor_id, 0) END,
-           categ_id,
-           SUM(amount)
-    FROM fact_category
-    GROUP BY month, metric, company_id, categ_id,
-             CUBE (team_id, user_id, distributor_id)
+monthly AS (%(branches)s
 )
 SELECT line.id AS line_id, COALESCE(SUM(monthly.amount), 0) AS actual_amount
 FROM line
@@ -89,7 +99,28 @@ LEFT JOIN monthly
  AND monthly.categ_key = line.categ_key
  AND monthly.month BETWEEN line.date_from AND line.date_to
 GROUP BY line.id
-""" % {"condition": line_condition}
+""" % {"condition": line_condition,
+       "branches": "\n    UNION ALL".join(_pattern_branch(p) for p in patterns)}
+
+
+@contextmanager
+def jit_disabled(cr):
+    """Run the actuals query without PostgreSQL's JIT compiler.
+
+    The query's plan looks expensive to the planner (its cost estimate of the
+    fact view is far above the rows it really reads), so PostgreSQL 11+ JIT-
+    compiles it: measured on 10,000 lines, 2.8 s of compiling for 0.4 s of
+    running.  The setting is changed for this transaction only and put back
+    afterwards (if the query fails, the transaction is rolled back anyway).
+    """
+    cr.execute("SELECT current_setting('jit', true)")
+    previous = cr.fetchone()[0]
+    if previous is None:  # PostgreSQL before 11: no JIT
+        yield
+        return
+    cr.execute("SET LOCAL jit = off")
+    yield
+    cr.execute("SELECT set_config('jit', %s, true)", (previous,))
 
 
 def working_days(start, end):
@@ -231,8 +262,10 @@ class SalesTargetLine(models.Model):
         ids = [line_id for line_id in self.ids if isinstance(line_id, int)]
         if not ids:
             return {}
-        self.env.cr.execute(actuals_sql("l.id = ANY(%(ids)s)"), {"ids": ids})
-        return dict(self.env.cr.fetchall())
+        with jit_disabled(self.env.cr):
+            self.env.cr.execute(actuals_sql("l.id = ANY(%(ids)s)"), {"ids": ids})
+            actuals = dict(self.env.cr.fetchall())
+        return actuals
 
     def _expected_rate(self, today):
         if not (self.date_from and self.date_to):

@@ -1,6 +1,6 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 
-from ..models.sales_target_line import METRICS, actuals_sql
+from ..models.sales_target_line import METRICS, actuals_sql, jit_disabled
 
 
 class SalesTargetAnalysis(models.Model):
@@ -32,6 +32,22 @@ class SalesTargetAnalysis(models.Model):
     target_amount = fields.Float(string="Target", readonly=True)
     actual_amount = fields.Float(string="Actual", readonly=True)
     gap_amount = fields.Float(string="Actual - Target", readonly=True)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        with jit_disabled(self.env.cr):
+            return super(SalesTargetAnalysis, self).read_group(
+                domain, fields, groupby, offset=offset, limit=limit, orderby=orderby,
+                lazy=lazy)
+
+    @api.model
+    def _search(self, args, offset=0, limit=None, order=None, count=False,
+                access_rights_uid=None):
+        with jit_disabled(self.env.cr):
+            return super(SalesTargetAnalysis, self)._search(
+                args, offset=offset, limit=limit, order=order, count=count,
+                access_rights_uid=access_rights_uid)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
