@@ -32,5 +32,6 @@
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/sales_target_demo.xml",
     ],
 }
