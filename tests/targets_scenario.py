@@ -105,12 +105,6 @@ class Scenario:
         return self.env["sales.target.line"].create(values)
 
 
-def as_user(records, user):
-    """The records as seen by ``user`` (Odoo 11: sudo(user))."""
-    return records.sudo(user)
-
-
-
 @contextlib.contextmanager
 def refused(env, exception, match=None):
     """Expect ``exception``, and roll back what the refused operation did, as the
