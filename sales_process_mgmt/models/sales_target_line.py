@@ -251,11 +251,15 @@ class SalesTargetLine(models.Model):
         """Actuals of all lines from one aggregate query (``actuals_sql``)."""
         actuals = self._read_actuals()
         today = fields.Date.from_string(fields.Date.context_today(self))
+        expected_by_period = {}  # a plan has few distinct periods: count their days once
         for line in self:
+            period = (line.date_from, line.date_to)
+            if period not in expected_by_period:
+                expected_by_period[period] = line._expected_rate(today)
             line.actual_amount = actuals.get(line.id, 0.0)
             line.achievement_rate = (
                 100.0 * line.actual_amount / line.target_amount if line.target_amount else 0.0)
-            line.expected_rate = line._expected_rate(today)
+            line.expected_rate = expected_by_period[period]
             line.status = line._status(today)
 
     def _read_actuals(self):
