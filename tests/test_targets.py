@@ -370,3 +370,28 @@ def test_analysis_rows_follow_the_same_rules(s, lines, march_orders):
     assert by_user == {False: (600.0, 320.0), s.alice.id: (300.0, 250.0),
                        s.bob.id: (300.0, 70.0)}
     assert len(analysis.sudo(s.director).search([("target_id", "=", s.plan.id)])) == 6
+
+
+@freeze_time("2026-03-16 10:00:00")
+def test_search_filters_of_the_targets_view(s, lines):
+    """The view's own "This Month" and "My Team" filters, evaluated as the web client does."""
+    import datetime
+
+    from lxml import etree
+
+    from odoo.tools.safe_eval import safe_eval
+
+    month = s.line("sales", *MARCH, team_id=s.north, user_id=s.alice)
+    arch = etree.fromstring(s.env.ref("sales_process_mgmt.sales_target_line_view_search").arch)
+
+    def filtered(name, user):
+        domain = arch.xpath("//filter[@name='%s']" % name)[0].get("domain")
+        domain = safe_eval(domain, {"uid": user.id, "context_today": datetime.date.today})
+        found = s.env["sales.target.line"].sudo(user).search(
+            domain + [("target_id", "=", s.plan.id)])
+        return found
+
+    assert filtered("this_month", s.director) == month
+    assert filtered("my_team", s.sup_north) == (
+        lines["north"] | lines["alice"] | lines["bob"] | month)
+    assert filtered("my_team", s.alice) == lines["alice"] | month
