@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    sales_approver_id = fields.Many2one(
+        "res.users", string="Plan and Report Approver",
+        help="Who approves this salesperson's visit plans and signs off the daily "
+             "reports. When empty, the leader of the salesperson's sales team.")
+
+    def _sales_approver(self):
+        """The approver of this user's plans and reports: the configured one, or
+        the leader of the user's team; never the user.  Empty when none is set."""
+        self.ensure_one()
+        approver = self.sales_approver_id or self.sale_team_id.user_id
+        return approver if approver != self else self.env["res.users"]

@@ -1,0 +1,294 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+APPROVAL_STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+]
+# Written by the workflow methods only (submit, approve, return).
+WORKFLOW_FIELDS = {
+    "state", "approver_id", "submitted_at", "first_submitted_at", "submit_count",
+    "approved_at", "approved_by_id", "return_reason", "return_count",
+}
+
+
+class SalesApprovalMixin(models.AbstractModel):
+    """A salesperson's document of one day that the supervisor approves: the
+    visit plan and the daily report.
+
+    draft → submitted → approved; a return sends it back to draft with a reason
+    and keeps its contents.  The approver is the salesperson's configured
+    approver or the team leader; a sales director may approve any document.
+    Nobody approves their own.  The submission notifies the approver (message
+    and activity), the approval or return notifies the author.
+    """
+
+    _name = "sales.approval.mixin"
+    _description = "Sales Document Approved by the Supervisor"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, user_id"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", required=True, index=True,
+        default=lambda self: self.env.user, readonly=True,
+        states={"draft": [("readonly", False)]}, track_visibility="onchange")
+    team_id = fields.Many2one(
+        "crm.team", string="Team", index=True, readonly=True,
+        states={"draft": [("readonly", False)]},
+        default=lambda self: self.env.user.sale_team_id)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True,
+        default=lambda self: self.env.user.company_id)
+    date = fields.Date(
+        required=True, index=True, readonly=True, states={"draft": [("readonly", False)]},
+        default=fields.Date.context_today)
+    state = fields.Selection(
+        APPROVAL_STATES, default="draft", required=True, readonly=True, copy=False,
+        index=True, track_visibility="onchange")
+    approver_id = fields.Many2one(
+        "res.users", string="Approver", readonly=True, copy=False, index=True,
+        help="Set when the document is submitted: the salesperson's approver, "
+             "or the leader of the team.")
+    submitted_at = fields.Datetime(readonly=True, copy=False)
+    first_submitted_at = fields.Datetime(
+        string="First Submitted", readonly=True, copy=False,
+        help="When the document was submitted for the first time; timeliness is "
+             "measured on it, a correction after a return does not change it.")
+    submit_count = fields.Integer(string="Submissions", readonly=True, copy=False)
+    approved_at = fields.Datetime(readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", string="Approved by", readonly=True,
+                                     copy=False)
+    return_reason = fields.Text(
+        string="Reason for Return", readonly=True, copy=False,
+        help="Why the approver returned the document the last time.")
+    return_count = fields.Integer(string="Returns", readonly=True, copy=False)
+    approved_first_time = fields.Boolean(
+        string="Approved on First Submission", compute="_compute_approved_first_time",
+        store=True)
+    can_approve = fields.Boolean(compute="_compute_can_approve")
+
+    @api.depends("user_id", "date")
+    def _compute_name(self):
+        for record in self:
+            record.name = "%s %s" % (record.user_id.name or "", record.date or "")
+
+    @api.depends("state", "return_count")
+    def _compute_approved_first_time(self):
+        for record in self:
+            record.approved_first_time = record.state == "approved" and not record.return_count
+
+    @api.depends("state", "approver_id", "user_id")
+    def _compute_can_approve(self):
+        for record in self:
+            record.can_approve = record.state == "submitted" and record._may_approve()
+
+    @api.onchange("user_id")
+    def _onchange_user_id_team(self):
+        self.team_id = self.user_id.sale_team_id
+
+    # ------------------------------------------------------------------ checks
+
+    def _is_director(self):
+        return self.env.uid == SUPERUSER_ID or self.env.user.has_group(
+            "sales_process_mgmt.group_director")
+
+    def _may_approve(self):
+        """Whether the current user may approve or return this document."""
+        self.ensure_one()
+        user = self.env.user
+        if user == self.user_id:
+            return False
+        return user == self.approver_id or self._is_director()
+
+    def _check_may_approve(self):
+        for record in self:
+            if record.state != "submitted":
+                raise UserError(_("%s is not waiting for approval.") % record.display_name)
+            if record.user_id == self.env.user:
+                raise UserError(_("You cannot approve or return your own %s.")
+                                % record._document_label())
+            if not record._may_approve():
+                raise AccessError(_("Only %(approver)s or a sales director can approve "
+                                    "or return %(doc)s.")
+                                  % {"approver": record.approver_id.name,
+                                     "doc": record.display_name})
+
+    def _document_label(self):
+        """The document's name inside a sentence ("visit plan"), translated."""
+        return self._description
+
+    @api.constrains("user_id", "date")
+    def _check_one_per_day(self):
+        # sudo: a constraint checks the record whoever writes it (the stored
+        # related fields the rules filter on may not be written yet).
+        for record in self.sudo():
+            # sudo: the other document of the day may be outside the user's rules.
+            if self.sudo().search_count([("user_id", "=", record.user_id.id),
+                                         ("date", "=", record.date),
+                                         ("id", "!=", record.id)]):
+                raise ValidationError(
+                    _("%(user)s already has a %(doc)s for %(date)s: open that one.")
+                    % {"user": record.user_id.name, "doc": record._document_label(),
+                       "date": record.date})
+
+    @api.model
+    def create(self, values):
+        user_id = values.get("user_id", self.env.uid)
+        if user_id != self.env.uid and not self._is_director():
+            raise AccessError(_("You can only write your own %s; a sales director may "
+                                "write one for another salesperson.")
+                              % self._document_label())
+        if "team_id" not in values:
+            values["team_id"] = self.env["res.users"].browse(user_id).sale_team_id.id
+        return super(SalesApprovalMixin, self.with_context(
+            mail_create_nosubscribe=True)).create(values)
+
+    @api.multi
+    def write(self, values):
+        if WORKFLOW_FIELDS & set(values) and not self.env.context.get("sales_workflow"):
+            raise UserError(_("The state of a %s changes with its Submit, Approve "
+                              "and Return buttons only.") % self._document_label())
+        return super(SalesApprovalMixin, self).write(values)
+
+    @api.multi
+    def unlink(self):
+        if self.filtered(lambda record: record.state != "draft"):
+            raise UserError(_("Only a draft %s can be deleted.") % self._document_label())
+        return super(SalesApprovalMixin, self).unlink()
+
+    # ---------------------------------------------------------------- workflow
+
+    def _workflow_write(self, values):
+        return self.with_context(sales_workflow=True).write(values)
+
+    def _check_before_submit(self):
+        """Hook: refuse the submission of an incomplete document."""
+
+    @api.multi
+    def action_submit(self):
+        for record in self:
+            if record.state != "draft":
+                raise UserError(_("%s has already been submitted.") % record.display_name)
+            if record.user_id != self.env.user and not record._is_director():
+                raise AccessError(_("Only %s can submit this document.")
+                                  % record.user_id.name)
+            approver = record.user_id._sales_approver()
+            if not approver:
+                raise UserError(
+                    _("Nobody approves the documents of %s: set a leader on the sales "
+                      "team or an approver on the salesperson.") % record.user_id.name)
+            record._check_before_submit()
+            now = fields.Datetime.now()
+            record._workflow_write({
+                "state": "submitted",
+                "approver_id": approver.id,
+                "submitted_at": now,
+                "first_submitted_at": record.first_submitted_at or now,
+                "submit_count": record.submit_count + 1,
+            })
+            record._after_submit()
+            # sudo: the author may not read the approver's partner through the rules.
+            record.message_post(
+                body=_("Submitted for approval to %s.") % approver.name,
+                partner_ids=[approver.sudo().partner_id.id],
+                subtype="mail.mt_comment")
+            record.activity_schedule_approval(approver)
+        return True
+
+    def activity_schedule_approval(self, approver):
+        self.ensure_one()
+        self.env["mail.activity"].sudo().create({
+            # sudo: the salesperson creates an activity assigned to the supervisor.
+            "res_model_id": self.env["ir.model"]._get(self._name).id,
+            "res_id": self.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+            "user_id": approver.id,
+            "date_deadline": fields.Date.context_today(self),
+            "summary": _("Approve %s") % self.display_name,
+        })
+
+    def _close_approval_activities(self):
+        # sudo: the approval activity is assigned to the approver, who may be
+        # another user than the one approving (a director).
+        activities = self.env["mail.activity"].sudo().search([
+            ("res_model", "=", self._name), ("res_id", "in", self.ids),
+            ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_todo").id),
+        ])
+        activities.action_feedback(_("Done: %s") % self.env.user.name)
+
+    def _after_submit(self):
+        """Hook: freeze what the submission freezes."""
+
+    def _before_approve(self):
+        """Hook: refuse an approval that misses something."""
+
+    @api.multi
+    def action_approve(self):
+        self._check_may_approve()
+        for record in self:
+            record._before_approve()
+            record._workflow_write({
+                "state": "approved",
+                "approved_at": fields.Datetime.now(),
+                "approved_by_id": self.env.uid,
+            })
+            record._close_approval_activities()
+            record.message_post(
+                body=_("Approved by %s.") % self.env.user.name,
+                partner_ids=[record.user_id.sudo().partner_id.id],
+                subtype="mail.mt_comment")
+        return True
+
+    @api.multi
+    def action_return(self, reason):
+        if not (reason or "").strip():
+            raise UserError(_("Say why the document is returned."))
+        self._check_may_approve()
+        for record in self:
+            record._workflow_write({
+                "state": "draft",
+                "return_reason": reason,
+                "return_count": record.return_count + 1,
+            })
+            record._close_approval_activities()
+            record.message_post(
+                body=_("Returned by %(user)s: %(reason)s")
+                % {"user": self.env.user.name, "reason": reason},
+                partner_ids=[record.user_id.sudo().partner_id.id],
+                subtype="mail.mt_comment")
+        return True
+
+    @api.multi
+    def action_open_return_wizard(self):
+        self._check_may_approve()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Return"),
+            "res_model": "sales.return.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_res_model": self._name, "default_res_ids": str(self.ids)},
+        }
+
+    # ------------------------------------------------------------------ helpers
+
+    def _user_tz(self):
+        """The time zone of the salesperson (else of the company, else UTC)."""
+        self.ensure_one()
+        return pytz.timezone(self.user_id.tz or self.company_id.partner_id.tz or "UTC")
+
+    def _local_to_utc(self, day, hours):
+        """UTC datetime string of ``hours`` (e.g. 21.5) on local ``day``."""
+        local = datetime.combine(fields.Date.from_string(day), time()) + timedelta(hours=hours)
+        utc = self._user_tz().localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+        return fields.Datetime.to_string(utc)
+
+    def _local_today(self):
+        self.ensure_one()
+        return fields.Date.to_string(datetime.now(self._user_tz()).date())

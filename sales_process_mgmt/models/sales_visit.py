@@ -1,0 +1,322 @@
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+PURPOSES = [
+    ("new_customer", "Develop a New Customer"),
+    ("market_research", "Market Research"),
+    ("collection", "Collection"),
+    ("service", "Service"),
+    ("complaint", "Complaint Handling"),
+    ("order", "Order Taking"),
+    ("other", "Other"),
+]
+VISIT_STATES = [("todo", "To Do"), ("done", "Done"), ("missed", "Not Done")]
+# What the approved plan fixes; the rest of a visit is its result.
+PLANNING_FIELDS = {"plan_id", "partner_id", "lead_id", "order_id", "area", "planned_start",
+                   "planned_stop", "purpose"}
+
+
+class SalesVisit(models.Model):
+    """One customer visit of a visit plan: what was planned (customer, area,
+    time, purpose) and what came of it (done or not, actual time, outcome,
+    orders, collections, opportunity progress, expenses).
+
+    A visit is effective when it is done and an order, a collection or the
+    progress of an opportunity came of it.  "Detect results" finds these in
+    Odoo: the salesperson's orders confirmed for the customer on the day of
+    the visit, the customer's payments of that day, and the customer's
+    opportunities of the salesperson that changed stage that day.
+    """
+
+    _name = "sales.visit"
+    _description = "Customer Visit"
+    _order = "planned_start, id"
+
+    plan_id = fields.Many2one("sales.visit.plan", string="Visit Plan", required=True,
+                              ondelete="cascade", index=True)
+    plan_state = fields.Selection(related="plan_id.state", string="Plan State",
+                                  readonly=True)
+    user_id = fields.Many2one(related="plan_id.user_id", store=True, readonly=True,
+                              index=True, string="Salesperson")
+    team_id = fields.Many2one(related="plan_id.team_id", store=True, readonly=True,
+                              string="Team")
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    date = fields.Date(related="plan_id.date", store=True, readonly=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True,
+        help="The customer or prospect visited.")
+    lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity",
+                              domain="[('partner_id', 'child_of', partner_id)]")
+    order_id = fields.Many2one("sale.order", string="Quotation",
+                               domain="[('partner_id', 'child_of', partner_id)]")
+    area = fields.Char(help="The area or district of the visit.")
+    planned_start = fields.Datetime(required=True)
+    planned_stop = fields.Datetime(required=True)
+    purpose = fields.Selection(PURPOSES, required=True, default="order")
+    note = fields.Text(string="Notes")
+    planned = fields.Boolean(
+        default=True, readonly=True,
+        help="Cleared for a visit added to the plan after its approval.")
+    state = fields.Selection(VISIT_STATES, string="Result", default="todo", required=True,
+                             index=True)
+    missed_reason = fields.Char(string="Why Not Done")
+    actual_start = fields.Datetime()
+    actual_stop = fields.Datetime()
+    outcome = fields.Text()
+    order_ids = fields.Many2many(
+        "sale.order", "sales_visit_sale_order_rel", "visit_id", "order_id",
+        string="Orders Obtained", domain="[('partner_id', 'child_of', partner_id)]")
+    payment_ids = fields.Many2many(
+        "account.payment", "sales_visit_account_payment_rel", "visit_id", "payment_id",
+        string="Collections Obtained",
+        domain="[('partner_id', 'child_of', partner_id), ('payment_type', '=', 'inbound')]")
+    lead_progress = fields.Boolean(string="Opportunity Progressed")
+    is_effective = fields.Boolean(
+        string="Effective", compute="_compute_is_effective", store=True,
+        help="Done, and an order, a collection or an opportunity's progress came of it.")
+    expense_ids = fields.One2many("sales.visit.expense", "visit_id", string="Expenses")
+    expense_amount = fields.Monetary(compute="_compute_expense_amount", store=True,
+                                     string="Expenses")
+    order_amount = fields.Monetary(compute="_compute_result_amounts",
+                                   string="Orders Amount")
+    collection_amount = fields.Monetary(compute="_compute_result_amounts",
+                                        string="Collected")
+
+    @api.depends("state", "order_ids", "payment_ids", "lead_progress")
+    def _compute_is_effective(self):
+        for visit in self:
+            visit.is_effective = visit.state == "done" and bool(
+                visit.order_ids or visit.payment_ids or visit.lead_progress)
+
+    @api.depends("expense_ids.amount")
+    def _compute_expense_amount(self):
+        for visit in self:
+            visit.expense_amount = sum(visit.expense_ids.mapped("amount"))
+
+    @api.depends("order_ids.amount_untaxed", "payment_ids.amount")
+    def _compute_result_amounts(self):
+        for visit in self:
+            currency = visit.currency_id
+            visit.order_amount = sum(
+                order.currency_id.compute(order.amount_untaxed, currency)
+                for order in visit.order_ids if order.state in ("sale", "done"))
+            # sudo: salespeople have no access to payments (accounting); they
+            # see the amount their visit collected.
+            visit.collection_amount = sum(
+                payment.currency_id.compute(payment.amount, currency)
+                for payment in visit.sudo().payment_ids)
+
+    def name_get(self):
+        return [(visit.id, "%s %s" % (visit.partner_id.display_name, visit.date or ""))
+                for visit in self]
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        partner = self.partner_id
+        if partner and not self.area:
+            self.area = ", ".join(filter(None, [partner.city, partner.state_id.name]))
+
+    @api.onchange("planned_start")
+    def _onchange_planned_start(self):
+        if self.planned_start and (not self.planned_stop
+                                   or self.planned_stop <= self.planned_start):
+            self.planned_stop = fields.Datetime.to_string(
+                fields.Datetime.from_string(self.planned_start) + timedelta(hours=1))
+
+    # ------------------------------------------------------------------ checks
+
+    def _tz(self):
+        return pytz.timezone(self.user_id.tz or self.company_id.partner_id.tz or "UTC")
+
+    def _local_date(self, value):
+        return pytz.utc.localize(fields.Datetime.from_string(value)).astimezone(
+            self._tz()).date()
+
+    @api.constrains("planned_start", "planned_stop", "actual_start", "actual_stop")
+    def _check_times(self):
+        # sudo: a constraint checks the record whoever writes it (the stored
+        # related fields the rules filter on may not be written yet).
+        for visit in self.sudo():
+            if visit.planned_stop <= visit.planned_start:
+                raise ValidationError(_("The visit to %s cannot end before it starts.")
+                                      % visit.partner_id.display_name)
+            if visit.actual_start and visit.actual_stop and \
+                    visit.actual_stop < visit.actual_start:
+                raise ValidationError(_("The visit to %s cannot have ended before it "
+                                        "started.") % visit.partner_id.display_name)
+            if visit._local_date(visit.planned_start) != fields.Date.from_string(visit.date):
+                raise ValidationError(_("The visit to %(partner)s is planned on another "
+                                        "day than its plan (%(date)s).")
+                                      % {"partner": visit.partner_id.display_name,
+                                         "date": visit.date})
+
+    @api.constrains("state", "missed_reason")
+    def _check_missed_reason(self):
+        # sudo: a constraint checks the record whoever writes it (the stored
+        # related fields the rules filter on may not be written yet).
+        for visit in self.sudo():
+            if visit.state == "missed" and not (visit.missed_reason or "").strip():
+                raise ValidationError(_("Say why the visit to %s was not done.")
+                                      % visit.partner_id.display_name)
+
+    def _reports_frozen(self):
+        """The visits whose day's daily report is no longer a draft."""
+        if not self:
+            return self
+        # sudo: the report decides, whoever may read it.
+        reports = self.env["sales.daily.report"].sudo().search([
+            ("user_id", "in", self.mapped("user_id").ids),
+            ("date", "in", list(set(self.mapped("date")))),
+            ("state", "!=", "draft"),
+        ])
+        frozen = {(report.user_id.id, report.date) for report in reports}
+        return self.filtered(lambda visit: (visit.user_id.id, visit.date) in frozen)
+
+    @api.model
+    def create(self, values):
+        plan = self.env["sales.visit.plan"].browse(values.get("plan_id"))
+        if plan.state == "submitted":
+            raise UserError(_("The plan of %s is waiting for approval: wait for it, or "
+                              "ask for it back, before adding a visit.") % plan.date)
+        if plan.state == "approved":
+            values["planned"] = False
+        visit = super(SalesVisit, self).create(values)
+        if visit._reports_frozen():
+            raise UserError(_("The daily report of %s is submitted: its visits can no "
+                              "longer change.") % visit.date)
+        return visit
+
+    @api.multi
+    def write(self, values):
+        locked = self.filtered(lambda visit: visit.planned and visit.plan_id.state != "draft")
+        changed = PLANNING_FIELDS & set(values)
+        if locked and changed:
+            raise UserError(_("The plan of %s is no longer a draft: its visits keep what "
+                              "was planned; record the results, or add an unplanned "
+                              "visit.") % locked[0].date)
+        if self._reports_frozen():
+            raise UserError(_("The daily report of %s is submitted: its visits can no "
+                              "longer change.") % self._reports_frozen()[0].date)
+        return super(SalesVisit, self).write(values)
+
+    @api.multi
+    def unlink(self):
+        locked = self.filtered(lambda visit: visit.planned and visit.plan_id.state != "draft")
+        if locked:
+            raise UserError(_("The plan of %s is no longer a draft: a planned visit cannot "
+                              "be deleted; record it as not done with the reason.")
+                            % locked[0].date)
+        if self._reports_frozen():
+            raise UserError(_("The daily report of %s is submitted: its visits can no "
+                              "longer change.") % self._reports_frozen()[0].date)
+        return super(SalesVisit, self).unlink()
+
+    # ----------------------------------------------------------------- results
+
+    @api.multi
+    def action_done(self):
+        for visit in self.filtered(lambda visit: visit.state != "done"):
+            values = {"state": "done"}
+            if not visit.actual_start:
+                values.update(actual_start=visit.planned_start,
+                              actual_stop=visit.actual_stop or visit.planned_stop)
+            visit.write(values)
+        self.action_detect_results()
+        return True
+
+    @api.multi
+    def action_reset(self):
+        self.write({"state": "todo", "missed_reason": False})
+        return True
+
+    def _day_bounds_utc(self):
+        """(first UTC instant, last UTC instant) of the days of these visits."""
+        days = sorted(set(self.mapped("date")))
+        tz = self[:1]._tz()
+        start = tz.localize(datetime.combine(fields.Date.from_string(days[0]), time()))
+        stop = tz.localize(datetime.combine(fields.Date.from_string(days[-1]), time()))
+        stop += timedelta(days=1)
+        return (fields.Datetime.to_string(start.astimezone(pytz.utc)),
+                fields.Datetime.to_string(stop.astimezone(pytz.utc)))
+
+    @api.multi
+    def action_detect_results(self):
+        """Link each done visit to what came of it in Odoo (see the class).
+
+        Three searches for any number of visits; links are only added, never
+        removed, so what the salesperson linked by hand stays.
+        """
+        visits = self.filtered(lambda visit: visit.state == "done")
+        if not visits:
+            return True
+        date_from, date_to = visits._day_bounds_utc()
+        partners = visits.mapped("partner_id.commercial_partner_id")
+        key = defaultdict(lambda: self.browse())
+        for visit in visits:
+            key[(visit.partner_id.commercial_partner_id.id, visit.user_id.id,
+                 fields.Date.from_string(visit.date))] |= visit
+        # sudo: a salesperson's visit may be paid through a payment or an
+        # opportunity the salesperson cannot read; only links are written.
+        orders = self.env["sale.order"].sudo().search([
+            ("partner_id", "child_of", partners.ids),
+            ("user_id", "in", visits.mapped("user_id").ids),
+            ("state", "in", ("sale", "done")),
+            ("date_order", ">=", date_from), ("date_order", "<", date_to),
+        ])
+        payments = self.env["account.payment"].sudo().search([
+            ("partner_id", "child_of", partners.ids),
+            ("payment_type", "=", "inbound"),
+            ("state", "in", ("posted", "sent", "reconciled")),
+            ("payment_date", ">=", min(visits.mapped("date"))),
+            ("payment_date", "<=", max(visits.mapped("date"))),
+        ])
+        leads = self.env["crm.lead"].sudo().search([
+            ("partner_id", "child_of", partners.ids),
+            ("user_id", "in", visits.mapped("user_id").ids),
+            ("date_last_stage_update", ">=", date_from),
+            ("date_last_stage_update", "<", date_to),
+            ("create_date", "<", date_from),
+        ])
+        found = defaultdict(lambda: {"orders": set(), "payments": set(), "lead": False})
+        for order in orders:
+            day = visits[:1]._local_date(order.date_order)
+            found[(order.partner_id.commercial_partner_id.id, order.user_id.id, day)][
+                "orders"].add(order.id)
+        for lead in leads:
+            day = visits[:1]._local_date(lead.date_last_stage_update)
+            found[(lead.partner_id.commercial_partner_id.id, lead.user_id.id, day)][
+                "lead"] = True
+        paid = defaultdict(set)
+        for payment in payments:
+            paid[(payment.partner_id.commercial_partner_id.id,
+                  fields.Date.from_string(payment.payment_date))].add(payment.id)
+        for (partner_id, user_id, day), group in key.items():
+            result = found.get((partner_id, user_id, day), {})
+            values = {}
+            if result.get("orders"):
+                values["order_ids"] = [(4, order_id) for order_id in result["orders"]]
+            if paid.get((partner_id, day)):
+                values["payment_ids"] = [(4, pay_id) for pay_id in paid[(partner_id, day)]]
+            if result.get("lead"):
+                values["lead_progress"] = True
+            if values:
+                group.write(values)
+        return True
+
+    @api.multi
+    def action_open_form(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Visit"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
