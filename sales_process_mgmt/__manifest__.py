@@ -43,5 +43,6 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/sales_target_demo.xml",
+        "demo/sales_daily_demo.xml",
     ],
 }
