@@ -1,7 +1,11 @@
 """The addon is installed, its roles imply the right sales groups, and each
 role finds the Sales Process menu it should (and only that)."""
 
+import re
+
 import pytest
+
+from odoo.modules.module import load_information_from_description_file
 
 
 def _user(env, login, *group_xmlids):
@@ -28,7 +32,9 @@ def users(env):
 def test_addon_is_installed_with_its_version(env):
     module = env["ir.module.module"].search([("name", "=", "sales_process_mgmt")])
     assert module.state == "installed"
-    assert module.latest_version == "11.0.1.1.0"
+    manifest = load_information_from_description_file("sales_process_mgmt")
+    assert re.match(r"^11\.0\.\d+\.\d+\.\d+$", manifest["version"])
+    assert module.latest_version == manifest["version"], "the database runs this version"
     assert module.application is True
 
 
@@ -57,15 +63,20 @@ def _visible_menu_xmlids(env, user):
 
 
 EVERY_ROLE = {"menu_root", "crm_team_menu_overview", "menu_targets", "sales_target_line_menu",
-              "sales_target_analysis_menu"}
+              "sales_target_analysis_menu", "menu_daily", "sales_visit_plan_menu",
+              "sales_visit_menu", "sales_daily_report_menu", "menu_analysis",
+              "sales_efficiency_report_menu"}
+SUPERVISOR = {"menu_approvals", "sales_visit_plan_menu_to_approve",
+              "sales_daily_report_menu_to_approve", "sales_visit_expense_menu"}
 
 
 @pytest.mark.parametrize("role, expected", [
     ("salesperson", EVERY_ROLE),
-    ("supervisor", EVERY_ROLE),
-    ("executive", EVERY_ROLE | {"sales_target_menu"}),
-    ("director", EVERY_ROLE | {"sales_target_menu", "menu_configuration", "crm_team_menu",
-                               "res_partner_menu_distributors"}),
+    ("supervisor", EVERY_ROLE | SUPERVISOR),
+    ("executive", EVERY_ROLE | {"sales_target_menu", "sales_visit_expense_menu"}),
+    ("director", EVERY_ROLE | SUPERVISOR | {
+        "sales_target_menu", "menu_configuration", "crm_team_menu",
+        "res_partner_menu_distributors", "res_config_settings_menu"}),
     ("internal", set()),
 ])
 def test_each_role_sees_its_menus(env, users, role, expected):

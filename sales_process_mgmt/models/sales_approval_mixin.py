@@ -5,6 +5,8 @@ import pytz
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
+
 APPROVAL_STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -158,7 +160,9 @@ class SalesApprovalMixin(models.AbstractModel):
 
     @api.multi
     def unlink(self):
-        if self.filtered(lambda record: record.state != "draft"):
+        # Uninstalling the addon deletes its demo documents whatever their state.
+        uninstalling = self.env.context.get(MODULE_UNINSTALL_FLAG)
+        if not uninstalling and self.filtered(lambda record: record.state != "draft"):
             raise UserError(_("Only a draft %s can be deleted.") % self._document_label())
         return super(SalesApprovalMixin, self).unlink()
 

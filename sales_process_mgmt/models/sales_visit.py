@@ -6,6 +6,8 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
+
 PURPOSES = [
     ("new_customer", "Develop a New Customer"),
     ("market_research", "Market Research"),
@@ -207,6 +209,8 @@ class SalesVisit(models.Model):
 
     @api.multi
     def unlink(self):
+        if self.env.context.get(MODULE_UNINSTALL_FLAG):
+            return super(SalesVisit, self).unlink()
         locked = self.filtered(lambda visit: visit.planned and visit.plan_id.state != "draft")
         if locked:
             raise UserError(_("The plan of %s is no longer a draft: a planned visit cannot "

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
+
 EXPENSE_CATEGORIES = [
     ("transport", "Transport"),
     ("meals", "Meals"),
@@ -60,7 +62,8 @@ class SalesVisitExpense(models.Model):
 
     @api.multi
     def unlink(self):
-        if self.mapped("visit_id")._reports_frozen():
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG) and \
+                self.mapped("visit_id")._reports_frozen():
             raise ValidationError(_("The daily report of %s is submitted: its visits' "
                                     "expenses can no longer change.") % self[:1].date)
         return super(SalesVisitExpense, self).unlink()

@@ -1,0 +1,527 @@
+"""Benchmark of the daily loop on a year of data (not part of the test suite).
+
+    .venv/bin/python tests/benchmarks/bench_daily_loop.py [--salespeople 200]
+        [--days 260] [--runs 5] [--keep]
+
+Creates a throw-away database with the addon and fills it like
+``bench_target_actuals.py`` does (teams, salespeople, customers, orders over two
+years, payments, the year's targets by month: its builders are reused), then
+adds in bulk (SQL) a year of the daily loop: one approved visit plan per
+salesperson and working day, 3 to 6 visits per plan (done, missed or to do;
+some unplanned, some effective), expenses on about half the visits done or
+missed, and one daily report per salesperson and past working day (mostly
+approved with a quality score, some late; a few missing or left as drafts in
+the last days, for the missing-report reminder).  It then prints, for each
+measured operation, the median wall time of several runs and the number of SQL
+queries: the efficiency analysis' pivot (``read_group``) in three shapes next to
+a hand-written SQL aggregate over the base tables (checked to give the same
+sums), the prefill of the daily reports and the missing-report cron (both
+rolled back after each run).  Nothing here asserts on time.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import time
+from datetime import date, datetime, timedelta
+
+from bench_target_actuals import build_company, build_targets, measure, run_odoo_install, write_conf
+
+import odoo
+
+# The measures of the efficiency analysis read by the pivot (the rates are
+# recomputed by its read_group from the sums it adds itself).
+MEASURES = ["visit_planned", "visit_unplanned", "visit_done", "visit_effective", "order_count",
+            "sales_amount", "collection_amount", "expense_amount", "target_amount",
+            "effective_rate", "sales_per_visit", "expense_ratio", "achievement_rate"]
+SUMS = ["visit_planned", "visit_unplanned", "visit_done", "visit_effective", "order_count",
+        "sales_amount", "collection_amount", "expense_amount", "target_amount"]
+
+
+def working_days(count, last):
+    """The ``count`` working days (Monday to Friday) up to ``last`` included."""
+    days, day = [], last
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= timedelta(days=1)
+    return days[::-1]
+
+
+def build_daily_loop(env, teams, salespeople, days, today):
+    """Plans, visits, expenses and daily reports of ``days``, through SQL.
+
+    Every NOT NULL column and every stored related / computed field is written
+    as the ORM would: the visits' user, team, company and date of their plan,
+    their effectiveness and expense total; the expenses' user, team, date and
+    company of their visit; the documents' name, deadline, lateness, quality
+    value, first-time approval.  Pseudo-random choices are hashes of the ids
+    (``pg_temp.pick``, 0-99), so that the data are the same on every run.
+    """
+    cr = env.cr
+    company = env.ref("base.main_company")
+    tz = company.partner_id.tz or "UTC"
+    deadline = company.sales_report_deadline
+    look_back = company.sales_missing_report_days
+    cr.execute("""
+        CREATE FUNCTION pg_temp.pick(a int, b int) RETURNS int IMMUTABLE LANGUAGE sql
+        AS $$ SELECT ((hashint4(a * 131 + b)::bigint + 2147483648) % 100)::int $$
+    """)
+    cr.execute("CREATE TEMP TABLE bench_day AS SELECT unnest(%s::date[]) AS day", (days,))
+    cr.execute("""
+        CREATE TEMP TABLE bench_sp AS
+        SELECT s.usr, s.team, t.user_id AS leader, p.name AS user_name,
+               (SELECT array_agg(c.id ORDER BY c.id) FROM res_partner c
+                WHERE c.user_id = s.usr AND c.customer) AS customers
+        FROM unnest(%s::int[], %s::int[]) AS s(usr, team)
+        JOIN crm_team t ON t.id = s.team
+        JOIN res_users u ON u.id = s.usr JOIN res_partner p ON p.id = u.partner_id
+    """, ([u for u, _t in salespeople], [t for _u, t in salespeople]))
+    # The users existed before the year (the cron skips the days before a user's creation).
+    cr.execute("UPDATE res_users SET create_date = %s WHERE id IN (SELECT usr FROM bench_sp)",
+               (days[0] - timedelta(days=30),))
+
+    # The plans: submitted at 07:45, approved by the team leader at 08:15 (3 % returned once).
+    cr.execute("""
+        INSERT INTO sales_visit_plan (name, user_id, team_id, company_id, date, state,
+                                      approver_id, submitted_at, first_submitted_at,
+                                      submit_count, approved_at, approved_by_id, return_count,
+                                      approved_first_time, create_uid, create_date, write_uid,
+                                      write_date)
+        SELECT s.user_name || ' ' || d.day, s.usr, s.team, %(company)s, d.day, 'approved',
+               s.leader, d.day + time '07:45', d.day + time '07:45', 1, d.day + time '08:15',
+               s.leader, 0, TRUE, s.usr, d.day + time '07:30', s.leader, d.day + time '08:15'
+        FROM bench_sp s CROSS JOIN bench_day d ORDER BY d.day, s.usr
+    """, {"company": company.id})
+    cr.execute("""
+        UPDATE sales_visit_plan SET return_count = 1, submit_count = 2,
+               approved_first_time = FALSE, return_reason = 'Too few new customers'
+        WHERE pg_temp.pick(id, 1) < 3
+    """)
+
+    # The visits: 3-6 per plan, 90 minutes apart from 08:30; 78 % done, 12 % missed, 10 %
+    # to do (all to do today); 8 % unplanned; 60 % of those done effective (an opportunity
+    # progressed: is_effective is computed from it).
+    cr.execute("""
+        INSERT INTO sales_visit (plan_id, user_id, team_id, company_id, date, partner_id, area,
+                                 planned_start, planned_stop, purpose, planned, state,
+                                 missed_reason, actual_start, actual_stop, outcome,
+                                 lead_progress, is_effective, expense_amount, create_uid,
+                                 create_date, write_uid, write_date)
+        SELECT p.id, p.user_id, p.team_id, p.company_id, p.date,
+               s.customers[1 + (p.id * 7 + k) %% array_length(s.customers, 1)],
+               'District ' || (1 + p.user_id %% 7), start, start + interval '1 hour',
+               CASE WHEN h.purpose < 35 THEN 'order' WHEN h.purpose < 50 THEN 'collection'
+                    WHEN h.purpose < 65 THEN 'service' WHEN h.purpose < 75 THEN 'new_customer'
+                    WHEN h.purpose < 85 THEN 'market_research'
+                    WHEN h.purpose < 93 THEN 'complaint' ELSE 'other' END,
+               h.planned >= 8, st.state,
+               CASE st.state WHEN 'missed' THEN 'Customer not available' END,
+               CASE st.state WHEN 'done' THEN start END,
+               CASE st.state WHEN 'done' THEN start + interval '50 minutes' END,
+               CASE st.state WHEN 'done' THEN 'Met the buyer' END,
+               st.effective, st.effective, 0.0, p.user_id, p.create_date, p.user_id,
+               p.date + time '18:00'
+        FROM sales_visit_plan p
+        JOIN bench_sp s ON s.usr = p.user_id
+        CROSS JOIN LATERAL generate_series(1, 3 + pg_temp.pick(p.id, 2) %% 4) k
+        CROSS JOIN LATERAL (SELECT p.date + time '08:30' + (k - 1) * interval '90 minutes'
+                                   AS start,
+                                   pg_temp.pick(p.id * 8 + k, 3) AS state,
+                                   pg_temp.pick(p.id * 8 + k, 4) AS purpose,
+                                   pg_temp.pick(p.id * 8 + k, 5) AS planned,
+                                   pg_temp.pick(p.id * 8 + k, 6) AS effective) h
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN p.date >= %(today)s THEN 'todo' WHEN h.state < 78 THEN 'done'
+                        WHEN h.state < 90 THEN 'missed' ELSE 'todo' END AS state,
+                   p.date < %(today)s AND h.state < 78 AND h.effective < 60 AS effective) st
+        ORDER BY p.id, k
+    """, {"today": today})
+
+    # Expenses on about half the visits done or missed (one or two each), then the
+    # visits' stored total.
+    cr.execute("""
+        INSERT INTO sales_visit_expense (visit_id, user_id, team_id, date, company_id,
+                                         category, amount, description, create_uid,
+                                         create_date, write_uid, write_date)
+        SELECT v.id, v.user_id, v.team_id, v.date, v.company_id,
+               (ARRAY['transport', 'meals', 'gifts', 'other'])[
+                   1 + (k + pg_temp.pick(v.id, 8)) % 4],
+               5 + pg_temp.pick(v.id * 2 + k, 9) * 0.8, 'Expense', v.user_id, v.write_date,
+               v.user_id, v.write_date
+        FROM sales_visit v
+        CROSS JOIN LATERAL generate_series(1, 1 + pg_temp.pick(v.id, 10) % 2) k
+        WHERE v.state <> 'todo' AND pg_temp.pick(v.id, 7) < 55
+        ORDER BY v.id, k
+    """)
+    cr.execute("""
+        UPDATE sales_visit v SET expense_amount = e.total
+        FROM (SELECT visit_id, SUM(amount) AS total FROM sales_visit_expense
+              GROUP BY visit_id) e
+        WHERE e.visit_id = v.id
+    """)
+
+    # The daily reports of the past days: due at the company's deadline (local time);
+    # 12 % submitted late (1-15 h), the others 1-4 h before; 93 % approved the next morning
+    # with a score, 4 % submitted, 3 % drafts.  In the cron's look-back, 10 % missing and
+    # 5 % drafts.
+    cr.execute("""
+        CREATE TEMP TABLE bench_report AS
+        SELECT p.id AS plan, p.user_id, p.team_id, p.company_id, p.date, s.leader,
+               s.user_name, dl.deadline, dl.deadline + CASE WHEN pg_temp.pick(p.id, 11) < 12
+                   THEN (1 + pg_temp.pick(p.id, 12) %% 15) * interval '1 hour'
+                   ELSE -(1 + pg_temp.pick(p.id, 12) %% 4) * interval '1 hour' END AS submitted,
+               CASE WHEN p.date > %(recent)s AND pg_temp.pick(p.id, 13) < 15 THEN 'draft'
+                    WHEN pg_temp.pick(p.id, 13) < 3 THEN 'draft'
+                    WHEN pg_temp.pick(p.id, 13) < 7 THEN 'submitted'
+                    ELSE 'approved' END AS state,
+               pg_temp.pick(p.id, 14) AS score
+        FROM sales_visit_plan p JOIN bench_sp s ON s.usr = p.user_id
+        CROSS JOIN LATERAL (SELECT (p.date + %(hours)s * interval '1 hour')
+                                   AT TIME ZONE %(tz)s AT TIME ZONE 'UTC' AS deadline) dl
+        WHERE p.date < %(today)s
+          AND NOT (p.date > %(recent)s AND pg_temp.pick(p.id, 13) < 10)
+    """, {"today": today, "recent": today - timedelta(days=look_back + 1), "hours": deadline,
+          "tz": tz})
+    cr.execute("""
+        INSERT INTO sales_daily_report (name, user_id, team_id, company_id, date, attendance,
+                                        state, deadline, is_late, late_hours, approver_id,
+                                        submitted_at, first_submitted_at, submit_count,
+                                        approved_at, approved_by_id, return_count,
+                                        approved_first_time, quality_score, quality_value,
+                                        missing_notified, prefilled_at, reflections,
+                                        create_uid, create_date, write_uid, write_date)
+        SELECT r.user_name || ' ' || r.date, r.user_id, r.team_id, r.company_id, r.date,
+               'present', r.state, r.deadline, sub.late, sub.late_hours, sub.approver,
+               sub.at, sub.at, sub.count, app.at, app.by, 0, r.state = 'approved',
+               app.score, COALESCE(app.score::int, 0), FALSE,
+               COALESCE(sub.at, r.deadline - interval '3 hours'), 'A good day',
+               r.user_id, r.date + time '17:00', COALESCE(app.by, r.user_id),
+               COALESCE(app.at, sub.at, r.date + time '17:00')
+        FROM bench_report r
+        CROSS JOIN LATERAL (
+            SELECT r.state <> 'draft' AND r.submitted > r.deadline AS late,
+                   CASE WHEN r.state <> 'draft' AND r.submitted > r.deadline
+                        THEN EXTRACT(epoch FROM r.submitted - r.deadline) / 3600.0
+                        ELSE 0.0 END AS late_hours,
+                   CASE WHEN r.state <> 'draft' THEN r.leader END AS approver,
+                   CASE WHEN r.state <> 'draft' THEN r.submitted END AS at,
+                   CASE WHEN r.state <> 'draft' THEN 1 ELSE 0 END AS count) sub
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN r.state = 'approved' THEN r.submitted + interval '12 hours' END
+                       AS at,
+                   CASE WHEN r.state = 'approved' THEN r.leader END AS by,
+                   CASE WHEN r.state <> 'approved' THEN NULL WHEN r.score < 5 THEN '1'
+                        WHEN r.score < 15 THEN '2' WHEN r.score < 45 THEN '3'
+                        WHEN r.score < 85 THEN '4' ELSE '5' END AS score) app
+        ORDER BY r.date, r.user_id
+    """)
+    # Their prefilled figures: the day's visits, orders and collections, and the
+    # achievement of the month's targets (actuals left at 0: not read here).
+    cr.execute("""
+        UPDATE sales_daily_report r
+        SET visit_planned_count = a.planned, visit_done_count = a.done,
+            visit_effective_count = a.effective, visit_unplanned_count = a.unplanned,
+            complaint_count = a.complaints, expense_amount = a.expenses
+        FROM (SELECT user_id, date, COUNT(*) FILTER (WHERE planned) AS planned,
+                     COUNT(*) FILTER (WHERE state = 'done') AS done,
+                     COUNT(*) FILTER (WHERE is_effective) AS effective,
+                     COUNT(*) FILTER (WHERE NOT planned) AS unplanned,
+                     COUNT(*) FILTER (WHERE purpose = 'complaint' AND state = 'done')
+                         AS complaints,
+                     SUM(expense_amount) AS expenses
+              FROM sales_visit GROUP BY user_id, date) a
+        WHERE a.user_id = r.user_id AND a.date = r.date
+    """)
+    cr.execute("""
+        INSERT INTO sales_daily_report_sale_order_rel (report_id, order_id)
+        SELECT r.id, so.id FROM sales_daily_report r
+        JOIN sale_order so ON so.user_id = r.user_id AND so.state IN ('sale', 'done')
+         AND so.date_order >= r.date AND so.date_order < r.date + 1
+    """)
+    cr.execute("""
+        UPDATE sales_daily_report r
+        SET order_count = o.orders, sales_amount = o.sales, margin_amount = o.margin
+        FROM (SELECT rel.report_id, COUNT(DISTINCT so.id) AS orders,
+                     SUM(sol.price_subtotal) AS sales, SUM(sol.margin) AS margin
+              FROM sales_daily_report_sale_order_rel rel
+              JOIN sale_order so ON so.id = rel.order_id
+              JOIN sale_order_line sol ON sol.order_id = so.id
+              GROUP BY rel.report_id) o
+        WHERE o.report_id = r.id
+    """)
+    cr.execute("""
+        INSERT INTO sales_daily_report_target (report_id, target_line_id, metric, month_target,
+                                               day_target, day_actual, month_actual,
+                                               expected_rate, create_uid, create_date,
+                                               write_uid, write_date)
+        SELECT r.id, l.id, l.metric, l.target_amount, l.target_amount / wd.total, 0, 0,
+               100.0 * wd.elapsed / wd.total, r.user_id, r.create_date, r.user_id,
+               r.create_date
+        FROM sales_daily_report r
+        JOIN sales_target_line l ON l.user_id = r.user_id AND l.period_type = 'month'
+         AND l.partner_id IS NULL AND l.categ_id IS NULL
+         AND r.date BETWEEN l.date_from AND l.date_to
+        CROSS JOIN LATERAL (
+            SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE g <= r.date) AS elapsed
+            FROM generate_series(l.date_from, l.date_to, interval '1 day') g
+            WHERE EXTRACT(isodow FROM g) < 6) wd
+        ORDER BY r.id, l.metric
+    """)
+    cr.execute("ANALYZE")
+
+
+HAND_WRITTEN_YEAR = """
+WITH target AS (
+    SELECT l.user_id, l.date_from, l.date_to, l.target_amount, wd.total
+    FROM sales_target_line l
+    CROSS JOIN LATERAL (
+        SELECT COUNT(*) AS total FROM generate_series(l.date_from, l.date_to, interval '1 day') g
+        WHERE EXTRACT(isodow FROM g) < 6) wd
+    WHERE l.metric = 'sales' AND l.period_type = 'month' AND l.user_id IS NOT NULL
+      AND l.partner_id IS NULL AND l.categ_id IS NULL
+      AND l.date_to >= %(start)s AND l.date_from <= %(stop)s
+)
+SELECT user_id, to_char(month, 'YYYY-MM'), SUM(planned), SUM(unplanned), SUM(done),
+       SUM(effective), SUM(orders), SUM(sales), SUM(collections), SUM(expenses),
+       SUM(target)
+FROM (
+    SELECT user_id, date_trunc('month', date) AS month,
+           COUNT(*) FILTER (WHERE planned) AS planned,
+           COUNT(*) FILTER (WHERE NOT planned) AS unplanned,
+           COUNT(*) FILTER (WHERE state = 'done') AS done,
+           COUNT(*) FILTER (WHERE is_effective) AS effective,
+           0 AS orders, 0 AS sales, 0 AS collections, 0 AS expenses, 0 AS target
+    FROM sales_visit WHERE date BETWEEN %(start)s AND %(stop)s
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT user_id, date_trunc('month', date), 0, 0, 0, 0, 0, 0, 0, SUM(amount), 0
+    FROM sales_visit_expense WHERE date BETWEEN %(start)s AND %(stop)s
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT so.user_id, date_trunc('month', so.date_order), 0, 0, 0, 0,
+           COUNT(DISTINCT so.id), SUM(sol.price_subtotal), 0, 0, 0
+    FROM sale_order so JOIN sale_order_line sol ON sol.order_id = so.id
+    WHERE so.state IN ('sale', 'done') AND so.user_id IS NOT NULL
+      AND so.date_order >= %(start)s AND so.date_order < %(stop)s::date + 1
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT c.user_id, date_trunc('month', p.payment_date), 0, 0, 0, 0, 0, 0, SUM(p.amount),
+           0, 0
+    FROM account_payment p JOIN res_partner c ON c.id = p.partner_id
+    WHERE p.state = 'posted' AND p.payment_type = 'inbound' AND c.user_id IS NOT NULL
+      AND p.payment_date BETWEEN %(start)s AND %(stop)s
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT t.user_id, date_trunc('month', t.date_from), 0, 0, 0, 0, 0, 0, 0, 0,
+           t.target_amount * COUNT(*) / t.total
+    FROM target t
+    CROSS JOIN LATERAL generate_series(GREATEST(t.date_from, %(start)s),
+                                       LEAST(t.date_to, %(stop)s), interval '1 day') g
+    WHERE EXTRACT(isodow FROM g) < 6
+    GROUP BY t.user_id, t.date_from, t.target_amount, t.total
+) sums
+GROUP BY 1, 2
+"""
+
+
+def hand_written_year(cr, start, stop):
+    """The sums of case (c) straight from the base tables, the JIT off as for the view."""
+    cr.execute("SET jit = off")
+    cr.execute(HAND_WRITTEN_YEAR, {"start": start, "stop": stop})
+    rows = cr.fetchall()
+    cr.execute("RESET jit")
+    return rows
+
+
+def compare_year(groups, rows):
+    """How many (salesperson, month) groups of the pivot differ from the hand-written sums."""
+    expected = {(row[0], row[1]): [float(value or 0) for value in row[2:]] for row in rows}
+    found = {}
+    for group in groups:
+        month = max(term[2] for term in group["__domain"]
+                    if isinstance(term, (list, tuple)) and term[0] == "date"
+                    and term[1] == ">=")[:7]
+        found[(group["user_id"][0], month)] = [float(group[name] or 0) for name in SUMS]
+    differ = [key for key in set(expected) | set(found)
+              if any(abs(a - b) > 0.01 for a, b in zip(expected.get(key, [0] * len(SUMS)),
+                                                       found.get(key, [0] * len(SUMS)),
+                                                       strict=True))]
+    return len(found), differ
+
+
+def measure_rolled_back(env, runs, function):
+    """``measure`` of one run at a time, the transaction rolled back after each run
+    (the operation writes): median time, highest query count."""
+    samples = []
+    for _run in range(runs):
+        samples.append(measure(env, 1, function))
+        env.cr.rollback()
+        env.clear()
+    return statistics.median(s for s, _q in samples), max(q for _s, q in samples)
+
+
+def month_bounds(day):
+    """First and last day of the calendar month before ``day``'s."""
+    last = day.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def quarter_bounds(day):
+    """First and last day of the calendar quarter before ``day``'s."""
+    first_of_quarter = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    last = first_of_quarter - timedelta(days=1)
+    return date(last.year, 3 * ((last.month - 1) // 3) + 1, 1), last
+
+
+def measure_efficiency(env, runs, days, today):
+    """1. The efficiency analysis, read as the pivot reads it, in three shapes;
+    the hand-written aggregate next to the last one."""
+    cr = env.cr
+    report = env["sales.efficiency.report"]
+    start, stop = str(days[0]), str(today)
+    shapes = (
+        ("salesperson, one month (%s)" % month_bounds(today)[0].strftime("%Y-%m"),
+         month_bounds(today), ["user_id"]),
+        ("team × week, one quarter (%s to %s)" % quarter_bounds(today),
+         quarter_bounds(today), ["team_id", "date:week"]),
+        ("salesperson × month, the year (%s to %s)" % (start, stop),
+         (start, stop), ["user_id", "date:month"]),
+    )
+    results, groups = [], None
+    for label, (date_from, date_to), groupby in shapes:
+        fields = [name.split(":")[0] for name in groupby] + MEASURES
+        domain = [("date", ">=", str(date_from)), ("date", "<=", str(date_to))]
+
+        def pivot(domain=domain, fields=fields, groupby=groupby):
+            return report.read_group(domain, fields, groupby, lazy=False)
+        seconds, queries = measure(env, runs, pivot)
+        groups = pivot()
+        results.append(["efficiency pivot read_group, %s: %d groups" % (label, len(groups)),
+                        seconds, queries])
+    limit, _queries = measure(env, runs, lambda: hand_written_year(cr, start, stop))
+    results[-1].append(limit)
+    compared, differ = compare_year(groups, hand_written_year(cr, start, stop))
+    note = ("hand-written SQL of the last case: the same sums (visits, expenses, orders, "
+            "sales, collections, target share) by salesperson and month straight from "
+            "sales_visit, sales_visit_expense, sale_order(_line), account_payment and "
+            "sales_target_line (UTC, one currency, no reconciliation: a lower bound); "
+            "%s on %d groups." % ("checked equal to the pivot's" if not differ
+                                  else "DIFFERENT from the pivot's on %d (e.g. %s)"
+                                  % (len(differ), sorted(differ)[:3]), compared))
+    return results, note
+
+
+def measure_prefill(env, runs, day):
+    """2. The prefill of the daily reports of ``day``: the report with the fewest
+    visits and orders, the one with the most, 20 reports, all of them."""
+    reports = env["sales.daily.report"]
+    day_reports = reports.search([("date", "=", str(day))])
+    env.cr.execute("""
+        SELECT r.id, COUNT(DISTINCT v.id), COUNT(DISTINCT rel.order_id)
+        FROM sales_daily_report r
+        LEFT JOIN sales_visit v ON v.user_id = r.user_id AND v.date = r.date
+        LEFT JOIN sales_daily_report_sale_order_rel rel ON rel.report_id = r.id
+        WHERE r.id = ANY(%s) GROUP BY r.id
+    """, (day_reports.ids,))
+    by_size = sorted(env.cr.fetchall(), key=lambda row: (row[1] + row[2], row[0]))
+    cases = (("1 report (%d visits, %d orders)" % by_size[0][1:],
+              reports.browse(by_size[0][0])),
+             ("1 report (%d visits, %d orders)" % by_size[-1][1:],
+              reports.browse(by_size[-1][0])),
+             ("20 reports of %s" % day, day_reports[:20]),
+             ("all %d reports of %s (%d visits, %d orders)" % (
+                 len(day_reports), day, sum(row[1] for row in by_size),
+                 sum(row[2] for row in by_size)), day_reports))
+    return [["daily report prefill, %s" % label, *measure_rolled_back(
+        env, runs, lambda subset=subset: subset._prefill())] for label, subset in cases]
+
+
+def measure_cron(env, runs):
+    """3. The missing-report cron, as the scheduler runs it (no context)."""
+    cron_env = odoo.api.Environment(env.cr, odoo.SUPERUSER_ID, {})
+    env.cr.execute("SELECT max(id) FROM sales_daily_report")
+    last_id = env.cr.fetchone()[0]
+    found = []
+
+    def cron():
+        found.append(cron_env["sales.daily.report"]._cron_remind_missing().ids)
+    seconds, queries = measure_rolled_back(env, runs, cron)
+    return [["missing-report cron: %d reports reminded, %d of them created"
+             % (len(found[-1]), len([i for i in found[-1] if i > last_id])),
+             seconds, queries]]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="spm_bench_daily")
+    parser.add_argument("--salespeople", type=int, default=200)
+    parser.add_argument("--teams", type=int, default=10)
+    parser.add_argument("--days", type=int, default=260,
+                        help="working days of plans, up to today (default: 260, a year)")
+    parser.add_argument("--customers", type=int, default=5000)
+    parser.add_argument("--order-lines", type=int, default=100000)
+    parser.add_argument("--payments", type=int, default=20000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+
+    subprocess.run(["dropdb", "--if-exists", args.db], check=True)
+    conf = write_conf(args.db)
+    started = time.perf_counter()
+    run_odoo_install(conf, args.db)
+    odoo.tools.config.parse_config(["-c", str(conf), "-d", args.db])
+    today = datetime.utcnow().date()
+    days = working_days(args.days, today)
+    with odoo.api.Environment.manage():
+        registry = odoo.registry(args.db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+            teams, salespeople = build_company(env, args)
+            build_targets(env, teams, salespeople)
+            build_daily_loop(env, teams, salespeople, days, today)
+            cr.commit()
+            built = time.perf_counter() - started
+            counts = {}
+            for table in ("sales_visit_plan", "sales_visit", "sales_visit_expense",
+                          "sales_daily_report", "sales_daily_report_target", "sale_order",
+                          "sale_order_line", "account_payment", "sales_target_line"):
+                cr.execute("SELECT count(*) FROM %s" % table)
+                counts[table] = cr.fetchone()[0]
+            results, note = measure_efficiency(env, args.runs, days, today)
+            # a full day a month back (the last days miss some reports)
+            results += measure_prefill(env, args.runs, days[-min(22, len(days))])
+            results += measure_cron(env, args.runs)
+
+    print("\nMachine: %s, %d cores, Python %s, PostgreSQL %s" % (
+        platform.processor() or platform.machine(), os.cpu_count(),
+        platform.python_version(),
+        subprocess.run(["psql", "-XAtc", "SHOW server_version", "postgres"],
+                       capture_output=True, text=True).stdout.strip()))
+    print("Data: %d salespeople in %d teams, %d working days (%s to %s): %d visit plans, "
+          "%d visits, %d visit expenses, %d daily reports (%d target lines); %d orders "
+          "(%d lines) over two years, %d payments, %d target lines; built in %.0f s\n" % (
+              args.salespeople, args.teams, len(days), days[0], days[-1],
+              counts["sales_visit_plan"], counts["sales_visit"], counts["sales_visit_expense"],
+              counts["sales_daily_report"], counts["sales_daily_report_target"],
+              counts["sale_order"], counts["sale_order_line"], counts["account_payment"],
+              counts["sales_target_line"], built))
+    print("| operation | median time (s) | SQL queries | hand-written SQL (s) | ratio |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for row in results:
+        label, seconds, queries = row[:3]
+        if len(row) > 3:
+            print("| %s | %.3f | %d | %.3f | %.1f |" % (label, seconds, queries, row[3],
+                                                      seconds / row[3]))
+        else:
+            print("| %s | %.3f | %d | | |" % (label, seconds, queries))
+    print("\n" + note)
+    if not args.keep:
+        odoo.sql_db.close_all()
+        subprocess.run(["dropdb", "--if-exists", args.db], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""End to end: one day of the daily loop, in the browser.
+
+A salesperson plans three customer visits for today in the Visit Plans form and
+submits the plan.  The supervisor returns it with a reason; the salesperson sees
+the reason, changes a visit's purpose and submits again; the supervisor approves
+it.  The salesperson records the results: two visits done (one with a meal
+expense), one not done with the reason.  The salesperson writes the daily
+report (its figures are prefilled from the visits) and submits it; the
+supervisor scores it, comments on it and approves it.  The records are checked
+over RPC at the end, and no step may show an error (dialog, JavaScript error,
+HTTP 5xx).
+
+Both users work in Shanghai (UTC+8), and so does their browser: the web client
+shows datetimes in the browser's time zone, the server checks the visits are on
+the plan's day in the salesperson's time zone.
+"""
+
+import datetime
+import re
+import time
+from pathlib import Path
+
+import pytest
+import pytz
+from playwright.sync_api import expect
+
+TZ = "Asia/Shanghai"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+ROOT_MENU = "a[data-menu-xmlid='sales_process_mgmt.menu_root']"
+BREADCRUMB = ".o_control_panel .breadcrumb"
+STATUS = ".o_form_statusbar .o_statusbar_status button.btn-primary"
+# What the crash manager shows (user errors, server errors) and failed validations.
+ERRORS = ".o_dialog_warning, .o_dialog_error, .o_notification.o_error"
+RETURN_REASON = "Visit customer C in the afternoon: it is a service call."
+MISSED_REASON = "The shop was closed for inventory."
+
+
+@pytest.fixture
+def shanghai_browser(browser, request):
+    """Opens pages as the ``page`` fixture does, in a browser set to Shanghai
+    time; one context (cookie jar) per user; screenshots of all on failure."""
+    opened = []
+
+    def new_page(name):
+        context = browser.new_context(viewport={"width": 1366, "height": 900},
+                                      locale="en-US", timezone_id=TZ)
+        page = context.new_page()
+        page.set_default_timeout(30000)
+        errors = []
+        page.on("pageerror", lambda error: errors.append("page error: %s" % error))
+        page.on("response", lambda response: response.status >= 500 and errors.append(
+            "HTTP %s %s" % (response.status, response.url)))
+        page.spm_errors = errors
+        opened.append((name, context, page))
+        return page
+
+    yield new_page
+    failed = getattr(request.node, "rep_call", None)
+    for name, context, page in opened:
+        if failed is not None and failed.failed:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / ("%s-%s.png" % (request.node.name, name))),
+                            full_page=True)
+        context.close()
+
+
+# ---------------------------------------------------------------------- helpers
+
+def _user(rpc, login, group, team=None):
+    return rpc.env["res.users"].with_context(no_reset_password=True).create({
+        "name": login.replace("_", " ").title(),
+        "login": login,
+        "password": login,
+        # The chatter logs the creation of plans and reports as their author.
+        "email": "%s@example.com" % login,
+        "tz": TZ,
+        "groups_id": [(6, 0, [rpc.env.ref("base.group_user").id, rpc.env.ref(group).id])],
+    })
+
+
+def _login(new_page, server, login):
+    page = new_page(login.split("_")[1])
+    page.goto(server + "/web/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", login)
+    page.click("button[type=submit]")
+    page.locator(ROOT_MENU).wait_for()
+    return page
+
+
+def _assert_clean(page):
+    """No error dialog or notification on screen, no JS error, no HTTP 5xx."""
+    expect(page.locator(ERRORS)).to_have_count(0)
+    assert page.spm_errors == []
+
+
+def _open_menu(page, xmlid, title):
+    """Sales Process → ``xmlid`` (a side menu entry), whose action is ``title``
+    (the calendar adds the period shown: "Visits (Week 48)")."""
+    entry = page.locator(".oe_secondary_menu:visible a[data-menu-xmlid='%s']" % xmlid)
+    if not entry.count():
+        # Entering the app opens its first entry, the visit plans: let it load
+        # before opening another one.
+        page.locator(ROOT_MENU).click()
+        expect(page.locator(BREADCRUMB)).to_have_text("Visit Plans")
+    entry.click()
+    expect(page.locator(BREADCRUMB)).to_have_text(
+        re.compile(r"^%s( \(.+\))?$" % re.escape(title)))
+    _assert_clean(page)
+
+
+def _open_single_row(page):
+    """Open the only record of the list on screen."""
+    rows = page.locator(".o_list_view tbody tr.o_data_row")
+    expect(rows).to_have_count(1)
+    rows.click()
+    page.locator(".o_form_view.o_form_readonly").wait_for()
+
+
+def _header_button(scope, label):
+    return scope.locator(".o_form_statusbar .o_statusbar_buttons").get_by_role(
+        "button", name=label, exact=True)
+
+
+def _click_header_button(page, label, new_state):
+    _header_button(page, label).click()
+    expect(page.locator(STATUS)).to_have_text(new_state)
+    _assert_clean(page)
+
+
+def _edit(page):
+    page.locator(".o_control_panel .o_form_button_edit").click()
+    page.locator(".o_form_view.o_form_editable").wait_for()
+
+
+def _save(page):
+    page.locator(".o_control_panel .o_form_button_save").click()
+    page.locator(".o_form_view.o_form_readonly").wait_for()
+    _assert_clean(page)
+
+
+def _tab(scope, label):
+    scope.locator(".o_notebook .nav-tabs a", has_text=label).click()
+
+
+# ------------------------------------------------------------------------- test
+
+def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
+                                                      shanghai_browser):
+    tag = str(int(time.time() * 1000))[-8:]
+    supervisor = "e2e_supervisor_%s" % tag
+    salesperson = "e2e_salesperson_%s" % tag
+    supervisor_id = _user(odoo_rpc, supervisor, "sales_process_mgmt.group_supervisor")
+    salesperson_id = _user(odoo_rpc, salesperson, "sales_process_mgmt.group_salesperson")
+    team = odoo_rpc.env["crm.team"].create({"name": "E2E Team %s" % tag,
+                                           "user_id": supervisor_id})
+    odoo_rpc.env["res.users"].browse([supervisor_id, salesperson_id]).write(
+        {"sale_team_id": team})
+    customers = {letter: "E2E Customer %s %s" % (letter, tag) for letter in "ABC"}
+    customer_ids = {letter: odoo_rpc.env["res.partner"].create({"name": name, "customer": True})
+                    for letter, name in customers.items()}
+
+    today = datetime.datetime.now(pytz.timezone(TZ)).date()
+
+    def local(hour, minute):
+        """A time of today as the web client shows it (en_US, browser in Shanghai)."""
+        return "%s %02d:%02d:00" % (today.strftime("%m/%d/%Y"), hour, minute)
+
+    # 2. The salesperson plans the day's three visits and submits the plan.
+    seller = _login(shanghai_browser, odoo_server, salesperson)
+    _open_menu(seller, "sales_process_mgmt.sales_visit_plan_menu", "Visit Plans")
+    seller.locator(".o_control_panel .o_list_button_add").click()
+    seller.locator(".o_form_view.o_form_editable").wait_for()
+    expect(seller.locator(".o_field_widget[name=date] input")).to_have_value(
+        today.strftime("%m/%d/%Y"))
+    rows = seller.locator(".o_field_one2many[name=visit_ids] tbody tr.o_data_row")
+    plan = [("A", (9, 0), (9, 30), "Order Taking"),
+            ("B", (11, 0), (11, 30), "Collection"),
+            ("C", (14, 0), (14, 30), "Market Research")]
+    for count, (letter, start, stop, purpose) in enumerate(plan, 1):
+        seller.locator(".o_field_one2many[name=visit_ids] "
+                       ".o_field_x2many_list_row_add a").click()
+        expect(rows).to_have_count(count)
+        row = seller.locator(".o_field_one2many[name=visit_ids] tr.o_selected_row")
+        expect(row.locator("td.o_readonly_modifier > [name=partner_id]"),
+               "the new visit's Customer is read-only in the draft plan").to_have_count(0)
+        row.locator(".o_field_widget[name=partner_id] input").fill(customers[letter])
+        seller.locator("ul.ui-autocomplete:visible li a", has_text=customers[letter]).click()
+        expect(row.locator(".o_field_widget[name=partner_id] input")).to_have_value(
+            customers[letter])
+        row.locator("input[name=planned_start]").fill(local(*start))
+        row.locator("input[name=planned_start]").press("Tab")
+        # The onchange proposes an hour; wait for it before typing the stop.
+        expect(row.locator("input[name=planned_stop]")).to_have_value(
+            local(start[0] + 1, start[1]))
+        row.locator("input[name=planned_stop]").fill(local(*stop))
+        row.locator("input[name=planned_stop]").press("Tab")
+        row.locator("select[name=purpose]").select_option(label=purpose)
+    _save(seller)
+    expect(rows).to_have_count(3)
+    for (letter, start, stop, purpose), row in zip(plan, rows.all(), strict=True):
+        expect(row).to_contain_text(customers[letter])
+        expect(row).to_contain_text(local(*start))
+        expect(row).to_contain_text(local(*stop))
+        expect(row).to_contain_text(purpose)
+    _click_header_button(seller, "Submit", "Submitted")
+
+    # 3. The supervisor returns the plan with a reason.
+    boss = _login(shanghai_browser, odoo_server, supervisor)
+    _open_menu(boss, "sales_process_mgmt.sales_visit_plan_menu_to_approve", "Plans to Approve")
+    _open_single_row(boss)
+    expect(boss.locator(".o_field_widget[name=user_id]")).to_contain_text(
+        salesperson.replace("_", " ").title())
+    _header_button(boss, "Return").click()
+    dialog = boss.locator(".modal-dialog")
+    dialog.locator("textarea[name=reason]").fill(RETURN_REASON)
+    dialog.locator(".modal-footer").get_by_role("button", name="Return", exact=True).click()
+    expect(boss.locator(".modal-dialog")).to_have_count(0)
+    expect(boss.locator(STATUS)).to_have_text("Draft")
+    _assert_clean(boss)
+
+    # 4. The salesperson reads the reason, changes the third visit's purpose and
+    #    submits the plan again.
+    _open_menu(seller, "sales_process_mgmt.sales_visit_plan_menu", "Visit Plans")
+    _open_single_row(seller)
+    alert = seller.locator(".o_form_view .alert-warning")
+    expect(alert).to_contain_text("Returned:")
+    expect(alert).to_contain_text(RETURN_REASON)
+    _edit(seller)
+    rows.nth(2).locator("td.o_data_cell").nth(4).click()
+    seller.locator("tr.o_selected_row select[name=purpose]").select_option(label="Service")
+    _save(seller)
+    expect(rows.nth(2)).to_contain_text("Service")
+    expect(alert).to_contain_text(RETURN_REASON)
+    _click_header_button(seller, "Submit", "Submitted")
+    expect(alert).to_be_hidden()
+
+    # 5. The supervisor approves it.
+    _open_menu(boss, "sales_process_mgmt.sales_visit_plan_menu_to_approve", "Plans to Approve")
+    _open_single_row(boss)
+    _click_header_button(boss, "Approve", "Approved")
+
+    # 6. The salesperson records the results from the approved plan: the first
+    #    visit done with a meal, the second done ...
+    _open_menu(seller, "sales_process_mgmt.sales_visit_plan_menu", "Visit Plans")
+    _open_single_row(seller)
+    expect(seller.locator(STATUS)).to_have_text("Approved")
+    dialog = seller.locator(".modal-dialog")
+    rows.nth(0).locator("button[title='Record Result']").click()
+    expect(dialog.locator(".modal-title")).to_have_text("Visit")
+    expect(dialog.locator(".o_field_widget[name=partner_id]")).to_have_text(customers["A"])
+    _tab(dialog, "Expenses")
+    dialog.locator(".o_field_one2many[name=expense_ids] .o_field_x2many_list_row_add a").click()
+    expense = dialog.locator(".o_field_one2many[name=expense_ids] tr.o_selected_row")
+    expense.locator("select[name=category]").select_option(label="Meals")
+    expense.locator("input[name=description]").fill("Lunch with the buyer")
+    expense.locator(".o_field_widget[name=amount] input").fill("25.50")
+    _header_button(dialog, "Done").click()
+    expect(dialog).to_have_count(0)
+    expect(rows.nth(0).locator("td.o_data_cell").nth(8)).to_have_text("Done")
+    expect(rows.nth(0)).to_contain_text("25.50")
+    _assert_clean(seller)
+
+    rows.nth(1).locator("button[title='Record Result']").click()
+    expect(dialog.locator(".o_field_widget[name=partner_id]")).to_have_text(customers["B"])
+    _header_button(dialog, "Done").click()
+    expect(dialog).to_have_count(0)
+    expect(rows.nth(1).locator("td.o_data_cell").nth(8)).to_have_text("Done")
+    expect(seller.locator(".o_stat_info .o_stat_value")).to_have_text("2")
+    _assert_clean(seller)
+
+    #    ... and the third not done, with the reason, from Daily Work → Visits.
+    _open_menu(seller, "sales_process_mgmt.sales_visit_menu", "Visits")
+    seller.locator(".o_control_panel .o_cp_switch_list").click()
+    visit_rows = seller.locator(".o_list_view tbody tr.o_data_row")
+    expect(visit_rows).to_have_count(3)
+    visit_rows.filter(has_text=customers["C"]).click()
+    _edit(seller)
+    seller.locator(".o_form_view .o_statusbar_status button", has_text="Not Done").click()
+    seller.locator(".o_form_view input[name=missed_reason]").fill(MISSED_REASON)
+    _save(seller)
+    expect(seller.locator(STATUS)).to_have_text("Not Done")
+    expect(seller.locator(".o_form_view .o_field_widget[name=missed_reason]")).to_have_text(
+        MISSED_REASON)
+
+    # 7. The salesperson writes the daily report and submits it.
+    _open_menu(seller, "sales_process_mgmt.sales_daily_report_menu", "Daily Reports")
+    seller.locator(".o_control_panel .o_list_button_add").click()
+    seller.locator(".o_form_view.o_form_editable").wait_for()
+    _tab(seller, "Market Information")
+    seller.locator("textarea[name=competitor_info]").fill(
+        "A competitor cut its price by 5% in the district.")
+    _tab(seller, "Reflections")
+    seller.locator("textarea[name=reflections]").fill("Call before visiting small shops.")
+    _save(seller)
+    _tab(seller, "Results")
+    # Prefilled on save from the day's visits.
+    expect(seller.locator(".o_field_widget[name=visit_planned_count]")).to_have_text("3")
+    expect(seller.locator(".o_field_widget[name=visit_done_count]")).to_have_text("2")
+    _click_header_button(seller, "Submit", "Submitted")
+
+    # 8. The supervisor scores the report, comments and approves it.
+    _open_menu(boss, "sales_process_mgmt.sales_daily_report_menu_to_approve",
+               "Reports to Sign Off")
+    _open_single_row(boss)
+    _edit(boss)
+    _tab(boss, "Supervisor's Review")
+    boss.locator("select[name=quality_score]").select_option(label="4 - Very Good")
+    boss.locator("textarea[name=review_comment]").fill("Good report; follow up on the price cut.")
+    _save(boss)
+    expect(boss.locator(".o_field_widget[name=quality_score]")).to_have_text("4 - Very Good")
+    _click_header_button(boss, "Approve", "Approved")
+
+    # 9. What the day left in the database.
+    plans = odoo_rpc.env["sales.visit.plan"].search_read(
+        [("user_id", "=", salesperson_id)],
+        ["date", "state", "return_count", "submit_count", "approved_by_id"])
+    assert len(plans) == 1
+    assert plans[0]["date"] == today.isoformat()
+    assert plans[0]["state"] == "approved"
+    assert (plans[0]["return_count"], plans[0]["submit_count"]) == (1, 2)
+    assert plans[0]["approved_by_id"][0] == supervisor_id
+    visits = odoo_rpc.env["sales.visit"].search_read(
+        [("plan_id", "=", plans[0]["id"])],
+        ["partner_id", "planned_start", "planned_stop", "purpose", "state", "missed_reason",
+         "expense_amount", "planned"])
+    by_partner = {visit["partner_id"][0]: visit for visit in visits}
+    assert len(visits) == 3 and all(visit["planned"] for visit in visits)
+    day = today.isoformat()
+    # 09:00 in Shanghai is 01:00 UTC.
+    assert [(v["planned_start"], v["planned_stop"]) for v in visits] == [
+        (day + " 01:00:00", day + " 01:30:00"), (day + " 03:00:00", day + " 03:30:00"),
+        (day + " 06:00:00", day + " 06:30:00")]
+    assert [(by_partner[customer_ids[letter]]["purpose"],
+             by_partner[customer_ids[letter]]["state"],
+             by_partner[customer_ids[letter]]["expense_amount"]) for letter in "ABC"] == [
+        ("order", "done", 25.5), ("collection", "done", 0.0), ("service", "missed", 0.0)]
+    assert by_partner[customer_ids["C"]]["missed_reason"] == MISSED_REASON
+    expenses = odoo_rpc.env["sales.visit.expense"].search_read(
+        [("visit_id", "in", [visit["id"] for visit in visits])],
+        ["category", "amount", "description"])
+    assert [(e["category"], e["amount"], e["description"]) for e in expenses] == [
+        ("meals", 25.5, "Lunch with the buyer")]
+    reports = odoo_rpc.env["sales.daily.report"].search_read(
+        [("user_id", "=", salesperson_id)],
+        ["date", "state", "quality_score", "review_comment", "competitor_info", "reflections",
+         "visit_planned_count", "visit_done_count", "expense_amount", "approved_by_id"])
+    assert len(reports) == 1
+    report = reports[0]
+    assert (report["date"], report["state"], report["quality_score"]) == (
+        day, "approved", "4")
+    assert report["review_comment"] == "Good report; follow up on the price cut."
+    assert "cut its price" in report["competitor_info"]
+    assert report["reflections"] == "Call before visiting small shops."
+    assert (report["visit_planned_count"], report["visit_done_count"],
+            report["expense_amount"]) == (3, 2, 25.5)
+    assert report["approved_by_id"][0] == supervisor_id
+    for page in (seller, boss):
+        _assert_clean(page)
