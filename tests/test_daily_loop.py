@@ -486,3 +486,24 @@ def test_each_role_sees_what_it_may(s, alice_day):
     with refused(s.env, AccessError):
         alice_report.sudo(s.executive).unlink()
     assert alice_report.sudo(s.executive).sales_amount == 250.0
+
+
+def test_visit_to_a_lead_without_customer(s):
+    """A prospect known only as a lead is visited; its stage changes that day
+    (15:00 in Shanghai): the visit is effective.  A visit for nobody is refused."""
+    lead = s.env["crm.lead"].create({"name": "Tea house on Nanjing Road", "type": "lead",
+                                     "partner_name": "Nanjing Tea House",
+                                     "user_id": s.alice.id})
+    s.env.cr.execute("UPDATE crm_lead SET create_date = '2026-02-01', "
+                     "date_last_stage_update = %s WHERE id = %s", ("%s 07:00:00" % DAY, lead.id))
+    lead.invalidate_cache()
+    values = visit_values(DAY, s.shop_x, 10, "new_customer")
+    values.update(partner_id=False, lead_id=lead.id)
+    alice_plan = s.env["sales.visit.plan"].sudo(s.alice).create({
+        "date": DAY, "visit_ids": [(0, 0, values)]}).sudo()
+    visit = alice_plan.visit_ids
+    assert visit.display_name == "Nanjing Tea House %s" % DAY
+    visit.sudo(s.alice).action_done()
+    assert visit.lead_progress and visit.is_effective
+    with refused(s.env, ValidationError, "Say whom the visit is for"):
+        visit.sudo(s.alice).write({"lead_id": False})

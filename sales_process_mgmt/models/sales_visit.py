@@ -51,10 +51,10 @@ class SalesVisit(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     date = fields.Date(related="plan_id.date", store=True, readonly=True, index=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True,
-        help="The customer or prospect visited.")
-    lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity",
-                              domain="[('partner_id', 'child_of', partner_id)]")
+        "res.partner", string="Customer", index=True,
+        help="The customer or prospect visited; for a lead without a customer yet, "
+             "set the lead instead.")
+    lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", index=True)
     order_id = fields.Many2one("sale.order", string="Quotation",
                                domain="[('partner_id', 'child_of', partner_id)]")
     area = fields.Char(help="The area or district of the visit.")
@@ -114,9 +114,18 @@ class SalesVisit(models.Model):
                 payment.currency_id.compute(payment.amount, currency)
                 for payment in visit.sudo().payment_ids)
 
+    def _visited(self):
+        """Whom the visit is for: the customer, else the lead."""
+        return self.partner_id.display_name or self.lead_id.partner_name or \
+            self.lead_id.name or ""
+
     def name_get(self):
-        return [(visit.id, "%s %s" % (visit.partner_id.display_name, visit.date or ""))
-                for visit in self]
+        return [(visit.id, "%s %s" % (visit._visited(), visit.date or "")) for visit in self]
+
+    @api.onchange("lead_id")
+    def _onchange_lead_id(self):
+        if self.lead_id.partner_id and not self.partner_id:
+            self.partner_id = self.lead_id.partner_id
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
@@ -140,6 +149,14 @@ class SalesVisit(models.Model):
         return pytz.utc.localize(fields.Datetime.from_string(value)).astimezone(
             self._tz()).date()
 
+    @api.constrains("partner_id", "lead_id")
+    def _check_visited(self):
+        # sudo: a constraint checks the record whoever writes it.
+        for visit in self.sudo():
+            if not (visit.partner_id or visit.lead_id):
+                raise ValidationError(_("Say whom the visit is for: a customer or a "
+                                        "lead/opportunity."))
+
     @api.constrains("planned_start", "planned_stop", "actual_start", "actual_stop")
     def _check_times(self):
         # sudo: a constraint checks the record whoever writes it (the stored
@@ -147,15 +164,15 @@ class SalesVisit(models.Model):
         for visit in self.sudo():
             if visit.planned_stop <= visit.planned_start:
                 raise ValidationError(_("The visit to %s cannot end before it starts.")
-                                      % visit.partner_id.display_name)
+                                      % visit._visited())
             if visit.actual_start and visit.actual_stop and \
                     visit.actual_stop < visit.actual_start:
                 raise ValidationError(_("The visit to %s cannot have ended before it "
-                                        "started.") % visit.partner_id.display_name)
+                                        "started.") % visit._visited())
             if visit._local_date(visit.planned_start) != fields.Date.from_string(visit.date):
                 raise ValidationError(_("The visit to %(partner)s is planned on another "
                                         "day than its plan (%(date)s).")
-                                      % {"partner": visit.partner_id.display_name,
+                                      % {"partner": visit._visited(),
                                          "date": visit.date})
 
     @api.constrains("state", "missed_reason")
@@ -165,7 +182,7 @@ class SalesVisit(models.Model):
         for visit in self.sudo():
             if visit.state == "missed" and not (visit.missed_reason or "").strip():
                 raise ValidationError(_("Say why the visit to %s was not done.")
-                                      % visit.partner_id.display_name)
+                                      % visit._visited())
 
     def _reports_frozen(self):
         """The visits whose day's daily report is no longer a draft."""
@@ -287,6 +304,13 @@ class SalesVisit(models.Model):
             ("date_last_stage_update", "<", date_to),
             ("create_date", "<", date_from),
         ])
+        for visit in visits.filtered(lambda v: v.lead_id and not v.lead_progress):
+            # A lead visited (with or without a customer) that changed stage that day.
+            lead = visit.lead_id.sudo()
+            if lead.create_date < date_from and \
+                    visit._local_date(lead.date_last_stage_update) == \
+                    fields.Date.from_string(visit.date):
+                visit.lead_progress = True
         found = defaultdict(lambda: {"orders": set(), "payments": set(), "lead": False})
         for order in orders:
             day = visits[:1]._local_date(order.date_order)
