@@ -41,7 +41,7 @@ class SalesApprovalMixin(models.AbstractModel):
         default=lambda self: self.env.user, readonly=True,
         states={"draft": [("readonly", False)]}, track_visibility="onchange")
     team_id = fields.Many2one(
-        "crm.team", string="Team", index=True, readonly=True,
+        "crm.team", index=True, readonly=True,
         states={"draft": [("readonly", False)]},
         default=lambda self: self.env.user.sale_team_id)
     company_id = fields.Many2one(
@@ -54,7 +54,7 @@ class SalesApprovalMixin(models.AbstractModel):
         APPROVAL_STATES, default="draft", required=True, readonly=True, copy=False,
         index=True, track_visibility="onchange")
     approver_id = fields.Many2one(
-        "res.users", string="Approver", readonly=True, copy=False, index=True,
+        "res.users", readonly=True, copy=False, index=True,
         help="Set when the document is submitted: the salesperson's approver, "
              "or the leader of the team.")
     submitted_at = fields.Datetime(readonly=True, copy=False)

@@ -1,10 +1,13 @@
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..report.sales_efficiency_report import sales_efficiency_rates
-from .sales_target_line import working_days
+from .sales_target_line import METRICS, working_days
+
+METRIC_KEYS = [metric for metric, _label in METRICS]
 
 ATTENDANCE = [
     ("present", "Present"),
@@ -143,19 +146,21 @@ class SalesDailyReport(models.Model):
                    ("month", "e.date >= date_trunc('month', k.date)::date"))
         columns = ", ".join("COALESCE(SUM(e.%s) FILTER (WHERE %s), 0)" % (measure, condition)
                             for _period, condition in periods for measure in measures)
-        keys = ", ".join(self.env.cr.mogrify("(%s, %s, %s::date)", (r.id, r.user_id.id, r.date))
-                         .decode() for r in reports)
-        self.env.cr.execute("""
+        keys = {"ids": reports.ids, "users": [r.user_id.id for r in reports],
+                "dates": [r.date for r in reports]}
+        # The columns are built from the constants above, the values are parameters.
+        self.env.cr.execute(  # pylint: disable=sql-injection
+            """
             SELECT k.id, %s
-            FROM (VALUES %s) AS k(id, user_id, date)
+            FROM unnest(%%(ids)s, %%(users)s, %%(dates)s::date[]) AS k(id, user_id, date)
             LEFT JOIN sales_efficiency_report e ON e.user_id = k.user_id AND e.date <= k.date
              AND e.date >= LEAST(date_trunc('week', k.date), date_trunc('month', k.date))::date
-            GROUP BY k.id""" % (columns, keys))
+            GROUP BY k.id""" % columns, keys)
         figures = {}
         for row in self.env.cr.fetchall():
             values = list(row[1:])
             figures[row[0]] = []
-            for index, (period, _condition) in enumerate(periods):
+            for index in range(len(periods)):
                 sums = dict(zip(measures, values[index * len(measures):
                                                  (index + 1) * len(measures)]))
                 figures[row[0]].append(sales_efficiency_rates(sums))
@@ -184,7 +189,8 @@ class SalesDailyReport(models.Model):
     @api.model
     def create(self, values):
         report = super(SalesDailyReport, self).create(values)
-        report._prefill()
+        if not self.env.context.get("sales_no_prefill"):
+            report._prefill()
         return report
 
     @api.multi
@@ -223,8 +229,8 @@ class SalesDailyReport(models.Model):
             return
         cr = self.env.cr
         self.recompute()  # the visits' stored figures, before reading them in SQL
-        keys = ", ".join(cr.mogrify("(%s, %s, %s::date)", (r.id, r.user_id.id, r.date))
-                         .decode() for r in self)
+        keys = {"ids": self.ids, "users": [r.user_id.id for r in self],
+                "dates": [r.date for r in self]}
         cr.execute("""
             SELECT k.id, COUNT(v.id) FILTER (WHERE v.planned),
                    COUNT(v.id) FILTER (WHERE v.state = 'done'),
@@ -232,28 +238,28 @@ class SalesDailyReport(models.Model):
                    COUNT(v.id) FILTER (WHERE NOT v.planned),
                    COUNT(v.id) FILTER (WHERE v.purpose = 'complaint' AND v.state = 'done'),
                    COALESCE(SUM(v.expense_amount), 0)
-            FROM (VALUES %s) AS k(id, user_id, date)
+            FROM unnest(%(ids)s, %(users)s, %(dates)s::date[]) AS k(id, user_id, date)
             JOIN sales_visit v ON v.user_id = k.user_id AND v.date = k.date
-            GROUP BY k.id""" % keys)
+            GROUP BY k.id""", keys)
         visits = {row[0]: row[1:] for row in cr.fetchall()}
         cr.execute("""
             SELECT k.id, ARRAY_AGG(so.id ORDER BY so.id)
-            FROM (VALUES %s) AS k(id, user_id, date)
+            FROM unnest(%(ids)s, %(users)s, %(dates)s::date[]) AS k(id, user_id, date)
             JOIN sale_order so ON so.user_id = k.user_id AND so.state IN ('sale', 'done')
             JOIN res_company c ON c.id = so.company_id
             JOIN res_partner cp ON cp.id = c.partner_id
             WHERE (so.date_order AT TIME ZONE 'UTC' AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date
                   = k.date
-            GROUP BY k.id""" % keys)
+            GROUP BY k.id""", keys)
         orders = dict(cr.fetchall())
         cr.execute("""
             SELECT k.id, f.metric,
                    COALESCE(SUM(f.amount) FILTER (WHERE f.date = k.date), 0),
                    COALESCE(SUM(f.amount), 0)
-            FROM (VALUES %s) AS k(id, user_id, date)
+            FROM unnest(%(ids)s, %(users)s, %(dates)s::date[]) AS k(id, user_id, date)
             JOIN sales_target_fact f ON f.user_id = k.user_id
              AND f.date BETWEEN date_trunc('month', k.date)::date AND k.date
-            GROUP BY k.id, f.metric""" % keys)
+            GROUP BY k.id, f.metric""", keys)
         facts = {}
         for report_id, metric, day, month_to_date in cr.fetchall():
             facts[(report_id, metric)] = (day, month_to_date)
@@ -265,17 +271,19 @@ class SalesDailyReport(models.Model):
             ("date_from", "<=", max(self.mapped("date"))),
             ("date_to", ">=", min(self.mapped("date"))),
         ])
+        targets_of = defaultdict(list)
+        for line in targets:
+            targets_of[line.user_id.id].append(line)
         for report in self:
             counts = visits.get(report.id, (0, 0, 0, 0, 0, 0.0))
             order_ids = orders.get(report.id) or []
-
-            def fact(metric, index):
-                return facts.get((report.id, metric), (0.0, 0.0))[index]
-            target_lines = [(5, 0, 0)]
-            for line in targets.filtered(lambda t: t.user_id == report.user_id
-                                         and t.date_from <= report.date <= t.date_to):
-                target_lines.append((0, 0, report._target_values(
-                    line, fact(line.metric, 0), fact(line.metric, 1))))
+            day = {metric: facts.get((report.id, metric), (0.0, 0.0))[0] for metric in METRIC_KEYS}
+            month = {metric: facts.get((report.id, metric), (0.0, 0.0))[1]
+                     for metric in METRIC_KEYS}
+            target_lines = [(5, 0, 0)] + [
+                (0, 0, report._target_values(line, day[line.metric], month[line.metric]))
+                for line in targets_of[report.user_id.id]
+                if line.date_from <= report.date <= line.date_to]
             report.with_context(sales_workflow=True).write({
                 "visit_planned_count": counts[0],
                 "visit_done_count": counts[1],
@@ -285,10 +293,10 @@ class SalesDailyReport(models.Model):
                 "expense_amount": counts[5],
                 "order_ids": [(6, 0, order_ids)],
                 "order_count": len(order_ids),
-                "sales_amount": fact("sales", 0),
-                "margin_amount": fact("margin", 0),
-                "collection_amount": fact("collections", 0),
-                "new_customer_count": int(fact("new_customers", 0)),
+                "sales_amount": day["sales"],
+                "margin_amount": day["margin"],
+                "collection_amount": day["collections"],
+                "new_customer_count": int(day["new_customers"]),
                 "target_ids": target_lines,
                 "prefilled_at": fields.Datetime.now(),
             })
@@ -370,8 +378,12 @@ class SalesDailyReport(models.Model):
                 elif report.state == "draft" and report.attendance != "leave" \
                         and not report.missing_notified:
                     missing |= report
+        created = self.browse()
         for values in to_create:
-            missing |= self.with_context(mail_create_nolog=True).create(values)
+            created |= self.with_context(mail_create_nolog=True,
+                                         sales_no_prefill=True).create(values)
+        created._prefill()  # in one go for all the reports created
+        missing |= created
         missing._notify_missing()
         return missing
 
