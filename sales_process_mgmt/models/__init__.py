@@ -11,3 +11,9 @@ from . import sales_visit
 from . import sales_visit_expense
 from . import sales_daily_report
 from . import sales_daily_report_target
+from . import sales_market_report
+from . import sales_daily_report_market
+from . import sales_meeting
+from . import sales_meeting_attendee
+from . import sales_meeting_action
+from . import sales_coaching

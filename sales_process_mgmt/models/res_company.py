@@ -15,6 +15,36 @@ class ResCompany(models.Model):
         help="How many days back the scheduled action looks for daily reports "
              "that were not submitted.")
 
+    sales_escalation_hours = fields.Float(
+        string="Escalation Delay (hours)", default=4.0,
+        help="A market report nobody acknowledged climbs one level (supervisor, then "
+             "sales director) after this many hours.")
+    sales_director_id = fields.Many2one(
+        "res.users", string="Sales Director",
+        help="Who receives the escalated market reports; when empty, every user of "
+             "the Sales Director group.")
+    sales_coach_achievement_threshold = fields.Float(
+        string="Coach below Target Pace (%)", default=80.0,
+        help="Propose to coach a salesperson whose month-to-date achievement is below "
+             "this share of the achievement expected by the day.")
+    sales_coach_efficiency_threshold = fields.Float(
+        string="Coach below Effective Visit Rate (%)", default=50.0,
+        help="Propose to coach a salesperson whose effective visit rate of the last "
+             "30 days is below this.")
+    sales_coach_new_months = fields.Integer(
+        string="Coach New Salespeople (months)", default=3,
+        help="Propose to coach salespeople who joined less than this many months ago.")
+
+    @api.constrains("sales_escalation_hours", "sales_coach_new_months")
+    def _check_sales_escalation_hours(self):
+        for company in self:
+            if company.sales_escalation_hours <= 0:
+                raise ValidationError(_("The escalation delay is a positive number of "
+                                        "hours."))
+            if company.sales_coach_new_months < 0:
+                raise ValidationError(_("The months of a new salesperson cannot be "
+                                        "negative."))
+
     @api.constrains("sales_report_deadline", "sales_missing_report_days")
     def _check_sales_report_deadline(self):
         for company in self:

@@ -17,6 +17,11 @@ class ResPartner(models.Model):
         help="The distributor this customer buys through: its orders count towards "
              "the distributor's targets.")
 
+    is_competitor = fields.Boolean(
+        string="Competitor",
+        help="A competitor (竞争对手): market reports name it, so that competitor "
+             "dynamics can be grouped.")
+
     @api.constrains("sales_distributor_id", "is_distributor")
     def _check_sales_distributor_id(self):
         for partner in self:

@@ -9,6 +9,9 @@ class ResUsers(models.Model):
         help="Who approves this salesperson's visit plans and signs off the daily "
              "reports. When empty, the leader of the salesperson's sales team.")
 
+    sales_coaching_ids = fields.One2many("sales.coaching", "user_id",
+                                         string="Coaching History")
+
     def _sales_approver(self):
         """The approver of this user's plans and reports: the configured one, or
         the leader of the user's team; never the user.  Empty when none is set."""

@@ -81,6 +81,18 @@ class SalesDailyReport(models.Model):
     reflections = fields.Text(string="The Day's Reflections", readonly=True,
                               states={"draft": [("readonly", False)]})
 
+    market_line_ids = fields.One2many("sales.daily.report.market", "report_id",
+                                      string="Market Information Lines")
+    market_report_ids = fields.Many2many(
+        "sales.market.report", compute="_compute_market_reports",
+        string="Market Reports Filed",
+        help="The market reports the salesperson filed on the report's day.")
+    complaint_report_ids = fields.Many2many(
+        "sales.market.report", compute="_compute_market_reports",
+        string="Complaints Handled",
+        help="The complaint reports the salesperson owns that were resolved on the "
+             "report's day.")
+
     review_comment = fields.Text(string="Supervisor's Comments", track_visibility="onchange")
     quality_score = fields.Selection(QUALITY_SCORES, track_visibility="onchange")
     quality_value = fields.Integer(compute="_compute_quality_value", store=True,
@@ -121,6 +133,33 @@ class SalesDailyReport(models.Model):
                      - fields.Datetime.from_string(report.deadline))
             report.late_hours = max(delay.total_seconds() / 3600.0, 0.0)
             report.is_late = report.late_hours > 0
+
+    def _compute_market_reports(self):
+        """One search for all the reports: filed that day by the salesperson, or
+        complaints owned by the salesperson and resolved that day (resolved_at
+        in the salesperson's time zone)."""
+        reports = self.filtered(lambda report: report.user_id and report.date)
+        for report in self - reports:
+            report.market_report_ids = report.complaint_report_ids = False
+        if not reports:
+            return
+        users = reports.mapped("user_id").ids
+        days = sorted(set(reports.mapped("date")))
+        first = reports[:1]._local_to_utc(days[0], 0)
+        last = reports[:1]._local_to_utc(days[-1], 24)
+        market = self.env["sales.market.report"].search([
+            "|", "&", ("reporter_id", "in", users), ("date", "in", days),
+            "&", "&", ("user_id", "in", users), ("is_complaint", "=", True),
+            "&", ("resolved_at", ">=", first), ("resolved_at", "<", last),
+        ])
+        for report in reports:
+            start = report._local_to_utc(report.date, 0)
+            stop = report._local_to_utc(report.date, 24)
+            report.market_report_ids = market.filtered(
+                lambda m: m.reporter_id == report.user_id and m.date == report.date)
+            report.complaint_report_ids = market.filtered(
+                lambda m: m.is_complaint and m.user_id == report.user_id and m.resolved_at
+                and start <= m.resolved_at < stop)
 
     def _compute_plan(self):
         plans = self.env["sales.visit.plan"].search([

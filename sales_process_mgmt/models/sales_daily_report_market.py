@@ -1,0 +1,73 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .sales_market_report import MARKET_KINDS
+
+
+class SalesDailyReportMarket(models.Model):
+    """A line of market information in a daily report: what a salesperson
+    heard or saw on the day's visits.  When it is serious enough, *File
+    Report* turns it into a market situation or complaint report (R7)."""
+
+    _name = "sales.daily.report.market"
+    _description = "Daily Report Market Information"
+    _order = "report_id, id"
+
+    report_id = fields.Many2one("sales.daily.report", required=True, ondelete="cascade",
+                                index=True)
+    kind = fields.Selection(MARKET_KINDS, required=True, default="competitor_promotion")
+    partner_id = fields.Many2one("res.partner", string="Customer or Distributor")
+    competitor_id = fields.Many2one("res.partner", string="Competitor",
+                                    domain="[('is_competitor', '=', True)]")
+    product_id = fields.Many2one("product.product", string="Product")
+    description = fields.Text(required=True)
+    market_report_id = fields.Many2one("sales.market.report", string="Market Report",
+                                       readonly=True, ondelete="set null")
+
+    def _check_draft(self, reports):
+        if reports.filtered(lambda report: report.state != "draft"):
+            raise UserError(_("The daily report is submitted: its market information can "
+                              "no longer change; file a market report instead."))
+
+    @api.model
+    def create(self, values):
+        self._check_draft(self.env["sales.daily.report"].browse(values.get("report_id")))
+        return super(SalesDailyReportMarket, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        if set(values) - {"market_report_id"}:
+            self._check_draft(self.mapped("report_id"))
+        return super(SalesDailyReportMarket, self).write(values)
+
+    @api.multi
+    def unlink(self):
+        self._check_draft(self.mapped("report_id"))
+        return super(SalesDailyReportMarket, self).unlink()
+
+    @api.multi
+    def action_file_report(self):
+        """File a market report prefilled from this line, and open it."""
+        self.ensure_one()
+        if self.market_report_id:
+            raise UserError(_("A market report has already been filed from this line."))
+        report = self.report_id
+        first_line = (self.description or "").strip().splitlines()[0][:80]
+        market_report = self.env["sales.market.report"].create({
+            "title": first_line,
+            "kind": self.kind,
+            "partner_id": self.partner_id.id,
+            "competitor_id": self.competitor_id.id,
+            "product_id": self.product_id.id,
+            "description": self.description,
+            "date": report.date,
+            "daily_report_id": report.id,
+        })
+        self.market_report_id = market_report
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sales.market.report",
+            "res_id": market_report.id,
+            "view_mode": "form",
+            "target": "current",
+        }
