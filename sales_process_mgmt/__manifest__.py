@@ -47,5 +47,6 @@
         "demo/res_users_demo.xml",
         "demo/sales_target_demo.xml",
         "demo/sales_daily_demo.xml",
+        "demo/sales_market_demo.xml",
     ],
 }
