@@ -65,16 +65,19 @@ def _visible_menu_xmlids(env, user):
 EVERY_ROLE = {"menu_root", "crm_team_menu_overview", "menu_targets", "sales_target_line_menu",
               "sales_target_analysis_menu", "menu_daily", "sales_visit_plan_menu",
               "sales_visit_menu", "sales_daily_report_menu", "menu_analysis",
-              "sales_efficiency_report_menu"}
+              "sales_efficiency_report_menu", "menu_market", "sales_market_report_menu",
+              "sales_market_report_menu_complaints", "res_partner_menu_competitors",
+              "menu_meetings", "sales_meeting_menu"}
+SALESPEOPLE = {"sales_coaching_menu"}
 SUPERVISOR = {"menu_approvals", "sales_visit_plan_menu_to_approve",
               "sales_daily_report_menu_to_approve", "sales_visit_expense_menu"}
 
 
 @pytest.mark.parametrize("role, expected", [
-    ("salesperson", EVERY_ROLE),
-    ("supervisor", EVERY_ROLE | SUPERVISOR),
+    ("salesperson", EVERY_ROLE | SALESPEOPLE),
+    ("supervisor", EVERY_ROLE | SALESPEOPLE | SUPERVISOR),
     ("executive", EVERY_ROLE | {"sales_target_menu", "sales_visit_expense_menu"}),
-    ("director", EVERY_ROLE | SUPERVISOR | {
+    ("director", EVERY_ROLE | SALESPEOPLE | SUPERVISOR | {
         "sales_target_menu", "menu_configuration", "crm_team_menu",
         "res_partner_menu_distributors", "res_config_settings_menu"}),
     ("internal", set()),
