@@ -17,3 +17,5 @@ from . import sales_meeting
 from . import sales_meeting_attendee
 from . import sales_meeting_action
 from . import sales_coaching
+from . import sales_weekly_report
+from . import sales_weekly_report_target

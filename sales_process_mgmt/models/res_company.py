@@ -35,6 +35,11 @@ class ResCompany(models.Model):
         string="Coach New Salespeople (months)", default=3,
         help="Propose to coach salespeople who joined less than this many months ago.")
 
+    sales_abnormal_weeks = fields.Integer(
+        string="Abnormal after Weeks without Order", default=4,
+        help="The weekly report lists as abnormal the customers who ordered in the "
+             "last year but not in this many weeks.")
+
     @api.constrains("sales_escalation_hours", "sales_coach_new_months")
     def _check_sales_escalation_hours(self):
         for company in self:

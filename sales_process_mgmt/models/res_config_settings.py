@@ -18,3 +18,5 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_coach_efficiency_threshold", readonly=False)
     sales_coach_new_months = fields.Integer(
         related="company_id.sales_coach_new_months", readonly=False)
+    sales_abnormal_weeks = fields.Integer(
+        related="company_id.sales_abnormal_weeks", readonly=False)

@@ -19,13 +19,36 @@ def _ratio_sql(numerator, denominator, factor):
         "n": numerator, "d": denominator, "f": factor}
 
 
-def sales_efficiency_rates(sums):
-    """``sums`` (the summed measures of the analysis) with the rates added."""
+def rate(numerator, denominator, factor=100.0):
+    """``factor`` × numerator / denominator, 0 when the denominator is 0."""
+    return factor * (numerator or 0.0) / denominator if denominator else 0.0
+
+
+def add_rates(sums, ratios):
+    """``sums`` (summed measures of an analysis) with the ``ratios`` computed."""
     figures = dict(sums)
-    for name, (numerator, denominator, factor) in RATIOS.items():
-        total = figures.get(denominator) or 0.0
-        figures[name] = factor * (figures.get(numerator) or 0.0) / total if total else 0.0
+    for name, (numerator, denominator, factor) in ratios.items():
+        figures[name] = rate(figures.get(numerator), figures.get(denominator), factor)
     return figures
+
+
+def read_group_with_rates(read_group, ratios, domain, fields, groupby, **kwargs):
+    """``read_group`` of an analysis whose rates are computed from each group's
+    sums (an average of daily rates would weigh a day of one visit like a day
+    of ten): the sums the rates need are read too."""
+    wanted = [name for name in ratios if name in fields]
+    needed = {part for name in wanted for part in ratios[name][:2]}
+    groups = read_group(domain, list(fields) + sorted(needed - set(fields)), groupby,
+                        **kwargs)
+    for group in groups:
+        rates = add_rates(group, ratios)
+        group.update({name: rates[name] for name in wanted})
+    return groups
+
+
+def sales_efficiency_rates(sums):
+    """``sums`` of the efficiency analysis with its rates added."""
+    return add_rates(sums, RATIOS)
 
 
 class SalesEfficiencyReport(models.Model):
@@ -150,20 +173,11 @@ JOIN res_users u ON u.id = s.user_id
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
                    lazy=True):
-        """Sum the counts and amounts, then compute each group's rates from its
-        sums (an average of daily rates would weigh a day of one visit like a
-        day of ten)."""
-        wanted = [name for name in RATIOS if name in fields]
-        needed = {part for name in wanted for part in RATIOS[name][:2]}
-        fields = list(fields) + sorted(needed - set(fields))
+        """Sum the counts and amounts; the rates come from the sums."""
         with jit_disabled(self.env.cr):
-            groups = super(SalesEfficiencyReport, self).read_group(
-                domain, fields, groupby, offset=offset, limit=limit, orderby=orderby,
-                lazy=lazy)
-        for group in groups:
-            rates = sales_efficiency_rates(group)
-            group.update({name: rates[name] for name in wanted})
-        return groups
+            return read_group_with_rates(
+                super(SalesEfficiencyReport, self).read_group, RATIOS, domain, fields,
+                groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
 
     @api.model
     def _search(self, *args, **kwargs):

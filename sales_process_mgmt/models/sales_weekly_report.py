@@ -1,0 +1,410 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..report.sales_efficiency_report import rate
+from .sales_market_report import MARKET_KINDS
+from .sales_target_line import METRICS, working_days
+
+METRIC_KEYS = [metric for metric, _label in METRICS]
+# Written by the supervisor, kept by every refresh.
+SUPERVISOR_FIELDS = {"week_comment", "next_week_targets", "next_week_plan"}
+WORKFLOW_FIELDS = {"state", "submitted_at", "closed_at", "closed_by_id"}
+
+
+class SalesWeeklyReport(models.Model):
+    """The sales management report (销售管理报告书) of a team for an ISO week
+    (R8), created every Monday for the week just ended.
+
+    The figures are computed (see ``_refresh``) and refreshed by every run of
+    the Monday action and by *Refresh Figures* until the report is closed;
+    what the supervisor and the director wrote is never touched by a refresh.
+    The supervisor submits it to the sales director, who comments and
+    closes it.
+    """
+
+    _name = "sales.weekly.report"
+    _description = "Weekly Sales Management Report"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "week_start desc, team_id"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    team_id = fields.Many2one("crm.team", required=True, readonly=True, index=True)
+    supervisor_id = fields.Many2one(related="team_id.user_id", store=True, readonly=True,
+                                    string="Supervisor")
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    week_start = fields.Date(required=True, readonly=True, index=True)
+    week_end = fields.Date(compute="_compute_name", store=True)
+    state = fields.Selection([("draft", "To Submit"), ("submitted", "Submitted"),
+                              ("closed", "Closed")], default="draft", required=True,
+                             readonly=True, track_visibility="onchange")
+    refreshed_at = fields.Datetime(string="Figures of", readonly=True)
+    submitted_at = fields.Datetime(readonly=True)
+    closed_at = fields.Datetime(readonly=True)
+    closed_by_id = fields.Many2one("res.users", readonly=True)
+
+    target_ids = fields.One2many("sales.weekly.report.target", "weekly_report_id",
+                                 string="Target Achievement", readonly=True)
+    sales_amount = fields.Monetary(string="Sales of the Week", readonly=True)
+    new_customer_count = fields.Integer(string="New Customers", readonly=True)
+    collection_amount = fields.Monetary(string="Collections", readonly=True)
+    visit_planned = fields.Integer(string="Visits Planned", readonly=True)
+    visit_done = fields.Integer(string="Visits Done", readonly=True)
+    visit_effective = fields.Integer(string="Effective Visits", readonly=True)
+    visit_with_order = fields.Integer(string="Visits with an Order", readonly=True)
+    effective_rate = fields.Float(string="Effective Visit Rate (%)", readonly=True)
+    transaction_rate = fields.Float(string="Transaction Rate (%)", readonly=True,
+                                    help="Visits done that led to an order.")
+    salesperson_count = fields.Integer(string="Salespeople", readonly=True)
+    avg_sales_per_salesperson = fields.Monetary(string="Average Sales per Salesperson",
+                                                readonly=True)
+    reports_due = fields.Integer(readonly=True,
+                                 help="Working days of the week × salespeople.")
+    reports_submitted = fields.Integer(readonly=True)
+    reports_late = fields.Integer(readonly=True)
+    reports_missing = fields.Integer(readonly=True)
+    plans_approved = fields.Integer(readonly=True)
+    plans_first_time = fields.Integer(string="Plans Approved on First Submission",
+                                      readonly=True)
+    competitor_html = fields.Html(string="Competitor Dynamics", readonly=True,
+                                  sanitize=False)
+    abnormal_html = fields.Html(string="Abnormal Customers", readonly=True, sanitize=False)
+    abnormal_count = fields.Integer(string="Abnormal Customers (count)", readonly=True)
+
+    week_comment = fields.Text(string="Comments on the Week")
+    next_week_targets = fields.Text(string="Next Week's Targets")
+    next_week_plan = fields.Text(string="Next Week's Plan")
+    director_comment = fields.Text(string="Director's Comments", track_visibility="onchange")
+
+    _sql_constraints = [
+        ("team_week_unique", "UNIQUE(team_id, week_start)",
+         "A team has one weekly report per week."),
+    ]
+
+    @api.depends("team_id", "week_start")
+    def _compute_name(self):
+        for report in self:
+            if not report.week_start:
+                continue
+            start = fields.Date.from_string(report.week_start)
+            year, week, _weekday = start.isocalendar()
+            report.week_end = fields.Date.to_string(start + timedelta(days=6))
+            report.name = "%s %d-W%02d" % (report.team_id.name or "", year, week)
+
+    # ------------------------------------------------------------------ access
+
+    def _is_director(self):
+        return self.env.uid == SUPERUSER_ID or self.env.user.has_group(
+            "sales_process_mgmt.group_director")
+
+    @api.multi
+    def write(self, values):
+        if WORKFLOW_FIELDS & set(values) and not self.env.context.get("sales_workflow"):
+            raise UserError(_("The state of a weekly report changes with its buttons only."))
+        if SUPERVISOR_FIELDS & set(values):
+            for report in self:
+                if report.state != "draft":
+                    raise UserError(_("%s is submitted: the supervisor's text can no longer "
+                                      "change.") % report.name)
+                if self.env.user != report.supervisor_id and not self._is_director():
+                    raise AccessError(_("Only the supervisor of %s writes its comments "
+                                        "and next week's plan.") % report.team_id.name)
+        if "director_comment" in values and not self._is_director():
+            raise AccessError(_("Only a sales director comments on a weekly report."))
+        return super(SalesWeeklyReport, self).write(values)
+
+    # ---------------------------------------------------------------- workflow
+
+    @api.multi
+    def action_submit(self):
+        for report in self:
+            if report.state != "draft":
+                raise UserError(_("%s has already been submitted.") % report.name)
+            if self.env.user != report.supervisor_id and not self._is_director():
+                raise AccessError(_("Only the supervisor of %s submits its weekly report.")
+                                  % report.team_id.name)
+            report.with_context(sales_workflow=True).write({
+                "state": "submitted", "submitted_at": fields.Datetime.now()})
+            directors = report._directors()
+            report.message_post(body=_("Submitted to the sales director."),
+                                partner_ids=directors.mapped("partner_id").ids,
+                                subtype="mail.mt_comment")
+            model = self.env["ir.model"]._get(self._name)
+            for director in directors:
+                # sudo: the supervisor schedules the director's reading.
+                self.env["mail.activity"].sudo().create({
+                    "res_model_id": model.id, "res_id": report.id,
+                    "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                    "user_id": director.id,
+                    "date_deadline": fields.Date.context_today(self),
+                    "summary": _("Read %s") % report.name,
+                })
+        return True
+
+    def _directors(self):
+        if self.company_id.sales_director_id:
+            return self.company_id.sales_director_id
+        return self.env.ref("sales_process_mgmt.group_director").users.filtered(
+            lambda user: user.id != SUPERUSER_ID and not user.share)
+
+    @api.multi
+    def action_close(self):
+        if not self._is_director():
+            raise AccessError(_("Only a sales director closes a weekly report."))
+        for report in self:
+            if report.state != "submitted":
+                raise UserError(_("%s must be submitted before it is closed.") % report.name)
+        self.with_context(sales_workflow=True).write({
+            "state": "closed", "closed_at": fields.Datetime.now(),
+            "closed_by_id": self.env.uid})
+        # sudo: the activities are the directors'.
+        self.env["mail.activity"].sudo().search([
+            ("res_model", "=", self._name), ("res_id", "in", self.ids)]).action_feedback()
+        for report in self:
+            report.message_post(body=_("Closed by %s.") % self.env.user.name,
+                                partner_ids=report.supervisor_id.partner_id.ids,
+                                subtype="mail.mt_comment")
+        return True
+
+    @api.multi
+    def action_refresh(self):
+        if self.filtered(lambda report: report.state == "closed"):
+            raise UserError(_("The figures of a closed weekly report stay as they were."))
+        self._refresh()
+        return True
+
+    # ------------------------------------------------------------------- cron
+
+    @api.model
+    def _cron_generate(self, today=None):
+        """Create (or refresh) the weekly report of every team with a leader
+        for the week just ended.  Idempotent: a re-run creates nothing twice and
+        keeps what people wrote; a closed report is left as it is."""
+        today = fields.Date.from_string(today or fields.Date.context_today(self))
+        week_start = fields.Date.to_string(today - timedelta(days=today.weekday() + 7))
+        teams = self.env["crm.team"].search([("user_id", "!=", False)])
+        existing = self.search([("team_id", "in", teams.ids), ("week_start", "=", week_start)])
+        missing = teams - existing.mapped("team_id")
+        created = self.browse()
+        for team in missing:
+            created |= self.with_context(mail_create_nolog=True).create({
+                "team_id": team.id, "week_start": week_start,
+                "company_id": team.company_id.id or self.env.user.company_id.id})
+        reports = (existing | created).filtered(lambda report: report.state != "closed")
+        reports._refresh()
+        return existing | created
+
+    # ----------------------------------------------------------------- figures
+
+    def _refresh(self):
+        """Compute the figures of these reports, a fixed number of queries per
+        distinct week whatever the number of teams and salespeople."""
+        by_week = defaultdict(lambda: self.browse())
+        for report in self:
+            by_week[report.week_start] |= report
+        for week_start, reports in by_week.items():
+            reports._refresh_week(fields.Date.from_string(week_start))
+
+    def _refresh_week(self, start):
+        cr = self.env.cr
+        self.recompute()
+        end = start + timedelta(days=6)
+        month_start = end.replace(day=1)
+        teams = self.mapped("team_id")
+        params = {"teams": teams.ids, "start": start, "end": end, "month_start": month_start,
+                  "from": min(start, month_start)}
+        cr.execute("""
+            SELECT f.team_id, f.metric,
+                   COALESCE(SUM(f.amount) FILTER (WHERE f.date >= %(start)s), 0),
+                   COALESCE(SUM(f.amount) FILTER (WHERE f.date >= %(month_start)s), 0)
+            FROM sales_target_fact f
+            WHERE f.team_id = ANY(%(teams)s) AND f.date BETWEEN %(from)s AND %(end)s
+            GROUP BY f.team_id, f.metric""", params)
+        facts = {(team, metric): (week, month) for team, metric, week, month in cr.fetchall()}
+        cr.execute("""
+            SELECT v.team_id,
+                   COUNT(*) FILTER (WHERE v.planned),
+                   COUNT(*) FILTER (WHERE v.state = 'done'),
+                   COUNT(*) FILTER (WHERE v.is_effective),
+                   COUNT(*) FILTER (WHERE v.state = 'done' AND EXISTS (
+                       SELECT 1 FROM sales_visit_sale_order_rel r WHERE r.visit_id = v.id))
+            FROM sales_visit v
+            WHERE v.team_id = ANY(%(teams)s) AND v.date BETWEEN %(start)s AND %(end)s
+            GROUP BY v.team_id""", params)
+        visits = {row[0]: row[1:] for row in cr.fetchall()}
+        cr.execute("""
+            SELECT t.id, COUNT(u.id)
+            FROM crm_team t
+            JOIN res_users u ON u.sale_team_id = t.id AND u.active AND NOT u.share
+             AND u.id IS DISTINCT FROM t.user_id
+            WHERE t.id = ANY(%(teams)s)
+            GROUP BY t.id""", params)
+        salespeople = dict(cr.fetchall())
+        cr.execute("""
+            SELECT r.team_id,
+                   COUNT(*) FILTER (WHERE r.state <> 'draft'),
+                   COUNT(*) FILTER (WHERE r.is_late)
+            FROM sales_daily_report r
+            WHERE r.team_id = ANY(%(teams)s) AND r.date BETWEEN %(start)s AND %(end)s
+              AND EXTRACT(isodow FROM r.date) < 6
+            GROUP BY r.team_id""", params)
+        daily = {row[0]: row[1:] for row in cr.fetchall()}
+        cr.execute("""
+            SELECT p.team_id, COUNT(*) FILTER (WHERE p.state = 'approved'),
+                   COUNT(*) FILTER (WHERE p.approved_first_time)
+            FROM sales_visit_plan p
+            WHERE p.team_id = ANY(%(teams)s) AND p.date BETWEEN %(start)s AND %(end)s
+            GROUP BY p.team_id""", params)
+        plans = {row[0]: row[1:] for row in cr.fetchall()}
+        # sudo: the report sums the whole team's targets whoever refreshes it.
+        targets = self.env["sales.target.line"].sudo().search([
+            ("team_id", "in", teams.ids), ("user_id", "=", False),
+            ("partner_id", "=", False), ("categ_id", "=", False),
+            ("period_type", "=", "month"),
+            ("date_from", "<=", fields.Date.to_string(end)),
+            ("date_to", ">=", fields.Date.to_string(min(start, month_start))),
+        ])
+        competitors = self._competitor_dynamics(params)
+        abnormal = self._abnormal_customers(params)
+        days_due = working_days(start, end)
+        for report in self:
+            team = report.team_id.id
+            planned, done, effective, with_order = visits.get(team, (0, 0, 0, 0))
+            submitted, late = daily.get(team, (0, 0))
+            approved, first_time = plans.get(team, (0, 0))
+            people = salespeople.get(team, 0)
+            sales = facts.get((team, "sales"), (0.0, 0.0))[0]
+            due = days_due * people
+            report.with_context(sales_workflow=True).write({
+                "sales_amount": sales,
+                "new_customer_count": int(facts.get((team, "new_customers"), (0, 0))[0]),
+                "collection_amount": facts.get((team, "collections"), (0.0, 0.0))[0],
+                "visit_planned": planned, "visit_done": done, "visit_effective": effective,
+                "visit_with_order": with_order,
+                "effective_rate": rate(effective, done),
+                "transaction_rate": rate(with_order, done),
+                "salesperson_count": people,
+                "avg_sales_per_salesperson": sales / people if people else 0.0,
+                "reports_due": due, "reports_submitted": submitted, "reports_late": late,
+                "reports_missing": max(due - submitted, 0),
+                "plans_approved": approved, "plans_first_time": first_time,
+                "target_ids": [(5, 0, 0)] + [
+                    (0, 0, values) for values in report._target_values(
+                        targets, facts, start, end, month_start)],
+                "competitor_html": competitors.get(team, ""),
+                "abnormal_html": abnormal.get(team, ("", 0))[0],
+                "abnormal_count": abnormal.get(team, ("", 0))[1],
+                "refreshed_at": fields.Datetime.now(),
+            })
+
+    def _target_values(self, targets, facts, start, end, month_start):
+        """Per metric: the week's share of the team's monthly targets (each
+        month's target over its working days, for the week's working days in
+        that month) and the month to date of the week's last day."""
+        team = self.team_id
+        values = []
+        for metric in METRIC_KEYS:
+            lines = targets.filtered(lambda line: line.team_id == team and
+                                     line.metric == metric)
+            if not lines:
+                continue
+            week_target = month_target = 0.0
+            for line in lines:
+                line_start = fields.Date.from_string(line.date_from)
+                line_end = fields.Date.from_string(line.date_to)
+                overlap = working_days(max(start, line_start), min(end, line_end))
+                week_target += line.target_amount * overlap / (
+                    working_days(line_start, line_end) or 1)
+                if line_start <= end <= line_end:
+                    month_target += line.target_amount
+            week_actual, month_actual = facts.get((team.id, metric), (0.0, 0.0))
+            values.append({
+                "metric": metric, "week_target": week_target, "week_actual": week_actual,
+                "month_target": month_target, "month_actual": month_actual,
+            })
+        return values
+
+    def _competitor_dynamics(self, params):
+        """{team id: HTML} of the week's market reports grouped by competitor."""
+        reports = self.env["sales.market.report"].sudo().search([
+            # sudo: the team's reports, whoever refreshes the weekly report.
+            ("team_id", "in", params["teams"]),
+            ("date", ">=", fields.Date.to_string(params["start"])),
+            ("date", "<=", fields.Date.to_string(params["end"])),
+            ("state", "!=", "cancelled"),
+        ], order="competitor_id, date")
+        by_team = defaultdict(lambda: defaultdict(list))
+        for report in reports:
+            by_team[report.team_id.id][report.competitor_id].append(report)
+        template = self.env.ref("sales_process_mgmt.sales_weekly_report_competitors")
+        kinds = dict(MARKET_KINDS)
+        html = {}
+        for team_id, groups in by_team.items():
+            rows = [{"competitor": competitor.name or _("No competitor named"),
+                     "count": len(items),
+                     "reports": [(item.date, kinds[item.kind], item.severity, item.title)
+                                 for item in items]}
+                    for competitor, items in groups.items()]
+            html[team_id] = _render(template, {"rows": rows})
+        return html
+
+    def _abnormal_customers(self, params):
+        """{team id: (HTML, count)}: customers with overdue invoices, customers
+        who ordered in the last year but not in the company's number of weeks,
+        customers with an open complaint."""
+        cr = self.env.cr
+        company = self.env.user.company_id
+        params = dict(params, cutoff=params["end"] - timedelta(weeks=company.sales_abnormal_weeks),
+                      year_ago=params["end"] - timedelta(days=365))
+        cr.execute("""
+            SELECT inv.team_id, p.commercial_partner_id, SUM(inv.residual_company_signed),
+                   MIN(inv.date_due)
+            FROM account_invoice inv
+            JOIN res_partner p ON p.id = inv.partner_id
+            WHERE inv.type = 'out_invoice' AND inv.state = 'open'
+              AND inv.date_due <= %(end)s AND inv.team_id = ANY(%(teams)s)
+            GROUP BY inv.team_id, p.commercial_partner_id""", params)
+        overdue = cr.fetchall()
+        cr.execute("""
+            SELECT so.team_id, p.commercial_partner_id, MAX(so.date_order)::date
+            FROM sale_order so
+            JOIN res_partner p ON p.id = so.partner_id
+            WHERE so.state IN ('sale', 'done') AND so.team_id = ANY(%(teams)s)
+              AND so.date_order <= %(end)s
+            GROUP BY so.team_id, p.commercial_partner_id
+            HAVING MAX(so.date_order)::date < %(cutoff)s
+               AND MAX(so.date_order)::date >= %(year_ago)s""", params)
+        silent = cr.fetchall()
+        complaints = self.env["sales.market.report"].sudo().search([
+            # sudo: the team's complaints, whoever refreshes the weekly report.
+            ("team_id", "in", params["teams"]), ("is_complaint", "=", True),
+            ("state", "in", ("new", "acknowledged", "in_progress")),
+        ])
+        partner_ids = {row[1] for row in overdue + silent} | set(complaints.mapped(
+            "partner_id.commercial_partner_id").ids)
+        names = dict(self.env["res.partner"].sudo().browse(list(partner_ids)).name_get())
+        rows = defaultdict(list)
+        for team_id, partner_id, amount, due in overdue:
+            rows[team_id].append((names.get(partner_id), _("Overdue collection"),
+                                  _("%(amount).2f due since %(date)s")
+                                  % {"amount": amount, "date": due}))
+        for team_id, partner_id, last in silent:
+            rows[team_id].append((names.get(partner_id), _("No order"),
+                                  _("Last order on %s") % last))
+        for complaint in complaints:
+            rows[complaint.team_id.id].append((
+                complaint.partner_id.commercial_partner_id.display_name or "-",
+                _("Open complaint"), "%s %s" % (complaint.name, complaint.title)))
+        template = self.env.ref("sales_process_mgmt.sales_weekly_report_abnormal")
+        return {team_id: (_render(template, {"rows": sorted(items, key=lambda r: r[0] or "")}),
+                          len({item[0] for item in items}))
+                for team_id, items in rows.items()}
+
+
+def _render(template, values):
+    html = template.render(values)
+    return html.decode() if isinstance(html, bytes) else html

@@ -1,0 +1,332 @@
+"""The Monday regional report (R8), the report KPI (R9), the dashboards of
+each role (R3, R11) and the XLSX and PDF exports.  The week is Monday 9 to
+Sunday 15 March 2026; the company is in Shanghai (UTC+8)."""
+
+import io
+import subprocess
+
+import openpyxl
+import pytest
+from freezegun import freeze_time
+from lxml import etree
+from targets_scenario import Scenario, make_user, refused
+
+from odoo.exceptions import AccessError, UserError
+
+MONDAY = "2026-03-09"
+NEXT_MONDAY = "2026-03-16"
+
+
+def plan_visits(s, user, date, visits):
+    """An approved plan of ``user`` on ``date``; visits = [(partner, UTC hour)]."""
+    plan = s.env["sales.visit.plan"].sudo(user).create({"date": date, "visit_ids": [
+        (0, 0, {"partner_id": partner.id, "purpose": "order",
+                "planned_start": "%s %02d:00:00" % (date, hour),
+                "planned_stop": "%s %02d:30:00" % (date, hour)}) for partner, hour in visits]})
+    plan.sudo(user).action_submit()
+    return plan.sudo()
+
+
+@pytest.fixture
+def week(env):
+    """North's week, worked out:
+
+    * sales: Alice 250 to Shop X on the 10th (Shop X's first order: a new
+      customer), Bob 150 to Shop Y on the 12th: 400; earlier in March Alice
+      sold 100 to Shop Y (the 3rd): month to date 500.
+    * the team's March targets: sales 2200 over 22 working days, the week's 5
+      days: 500; new customers 22: 5 for the week.
+    * collections: Shop Y (North's customer) pays 80 on the 10th.
+    * visits: Alice 3 on the 10th (Shop X done with the order, Shop Y done with
+      the payment, the distributor not done), Bob 2 on the 12th (Shop Y done
+      with the order, Shop X done without result): planned 5, done 4,
+      effective 3 (75 %), with an order 2 (50 %).
+    * 2 salespeople (the leader is not one): 200 sales each; reports due
+      5 × 2 = 10; Alice's of the 10th on time, Bob's of the 12th late: 2
+      submitted, 1 late, 8 missing.  Plans: Alice's approved at once, Bob's
+      after a return: 2 approved, 1 on first submission.
+    * a market report on Brand B; abnormal customers: Shop Y (invoice of the
+      3rd overdue since the 5th), the distributor (last order on 20 January,
+      more than 4 weeks before the 15th), Shop X (an open complaint): 3.
+    """
+    s = Scenario(env)
+    s.company.sales_director_id = s.director
+    brand_b = env["res.partner"].create({"name": "Brand B", "is_competitor": True})
+    for metric, amount in (("sales", 2200.0), ("new_customers", 22.0)):
+        s.line(metric, "2026-03-01", "2026-03-31", amount, team_id=s.north)
+    s.order(s.alice, s.distributor, "2026-01-20 02:00:00", [(s.bread, 1, 30.0)])
+    early = s.order(s.alice, s.shop_y, "2026-03-03 02:00:00", [(s.bread, 2, 50.0)])
+    invoice = s.invoice(early)
+    invoice.date_due = "2026-03-05"
+    s.order(s.alice, s.shop_x, "2026-03-10 02:30:00", [(s.tea_product, 1, 250.0)])
+    s.order(s.bob, s.shop_y, "2026-03-12 03:30:00", [(s.tea_product, 1, 150.0)])
+    s.pay(s.shop_y, 80.0, "2026-03-10")
+
+    alice_plan = plan_visits(s, s.alice, "2026-03-10", [(s.shop_x, 2), (s.shop_y, 3),
+                                                        (s.distributor, 6)])
+    alice_plan.sudo(s.sup_north).action_approve()
+    bob_plan = plan_visits(s, s.bob, "2026-03-12", [(s.shop_y, 3), (s.shop_x, 5)])
+    bob_plan.sudo(s.sup_north).action_return("Add the time of the second visit")
+    bob_plan.sudo(s.bob).action_submit()
+    bob_plan.sudo(s.sup_north).action_approve()
+    alice_plan.visit_ids[:2].sudo(s.alice).action_done()
+    alice_plan.visit_ids[2].sudo(s.alice).write({"state": "missed", "missed_reason": "Rain"})
+    bob_plan.visit_ids.sudo(s.bob).action_done()
+    assert [v.is_effective for v in alice_plan.visit_ids | bob_plan.visit_ids] == [
+        True, True, False, True, False]
+
+    with freeze_time("2026-03-10 12:00:00"):
+        env["sales.daily.report"].sudo(s.alice).create({"date": "2026-03-10"}).sudo(
+            s.alice).action_submit()
+    with freeze_time("2026-03-12 15:00:00"):
+        env["sales.daily.report"].sudo(s.bob).create({"date": "2026-03-12"}).sudo(
+            s.bob).action_submit()
+    env["sales.market.report"].sudo(s.alice).create({
+        "title": "Brand B: 10% off green tea", "description": "Pudong supermarkets",
+        "competitor_id": brand_b.id, "date": "2026-03-10"})
+    env["sales.market.report"].sudo(s.alice).create({
+        "title": "Broken cartons", "description": "Six cartons", "kind": "customer_complaint",
+        "partner_id": s.shop_x.id, "date": "2026-03-13"})
+    return s
+
+
+def generate(s, today=NEXT_MONDAY):
+    reports = s.env["sales.weekly.report"]._cron_generate(today)
+    return reports.filtered(lambda r: r.team_id == s.north)
+
+
+def test_weekly_figures_worked_example(week):
+    s = week
+    report = generate(s)
+    assert (report.week_start, report.week_end, report.name) == (
+        MONDAY, "2026-03-15", "North 2026-W11")
+    assert (report.sales_amount, report.new_customer_count, report.collection_amount) == (
+        400.0, 1, 80.0)
+    assert (report.visit_planned, report.visit_done, report.visit_effective,
+            report.visit_with_order) == (5, 4, 3, 2)
+    assert (report.effective_rate, report.transaction_rate) == (75.0, 50.0)
+    assert (report.salesperson_count, report.avg_sales_per_salesperson) == (2, 200.0)
+    assert (report.reports_due, report.reports_submitted, report.reports_late,
+            report.reports_missing) == (10, 2, 1, 8)
+    assert (report.plans_approved, report.plans_first_time) == (2, 1)
+    targets = {line.metric: (line.week_target, line.week_actual, line.month_target,
+                             line.month_actual) for line in report.target_ids}
+    assert targets == {"sales": (500.0, 400.0, 2200.0, 500.0),
+                       "new_customers": (5.0, 1.0, 22.0, 2.0)}
+    assert report.target_ids.filtered(lambda t: t.metric == "sales").week_rate == 80.0
+    assert "Brand B" in report.competitor_html and "10% off" in report.competitor_html
+    assert report.abnormal_count == 3
+    for text in ("Shop Y", "Overdue collection", "Dist Co", "No order", "Shop X",
+                 "Open complaint"):
+        assert text in report.abnormal_html, text
+
+
+def test_monday_action_is_idempotent_and_keeps_what_people_wrote(week):
+    s = week
+    report = generate(s)
+    count = s.env["sales.weekly.report"].search_count([])
+    report.sudo(s.sup_north).write({"week_comment": "A good week for tea.",
+                                    "next_week_targets": "Sales 600",
+                                    "next_week_plan": "Visit the three abnormal customers."})
+    s.order(s.bob, s.shop_y, "2026-03-13 03:00:00", [(s.bread, 1, 100.0)])
+    again = generate(s)
+    assert again == report
+    assert s.env["sales.weekly.report"].search_count([]) == count, "nothing created twice"
+    assert report.sales_amount == 500.0, "the figures are refreshed"
+    assert (report.week_comment, report.next_week_targets, report.next_week_plan) == (
+        "A good week for tea.", "Sales 600", "Visit the three abnormal customers.")
+    assert len(report.target_ids) == 2
+
+    report.sudo(s.sup_north).action_submit()
+    assert report.state == "submitted"
+    assert report.activity_ids.mapped("user_id") == s.director
+    with refused(s.env, UserError, "can no longer change"):
+        report.sudo(s.sup_north).week_comment = "Changed"
+    with refused(s.env, AccessError, "Only a sales director"):
+        report.sudo(s.sup_north).action_close()
+    report.sudo(s.director).write({"director_comment": "Follow the overdue invoice."})
+    report.sudo(s.director).action_close()
+    assert report.state == "closed" and not report.activity_ids
+    s.order(s.bob, s.shop_y, "2026-03-13 04:00:00", [(s.bread, 1, 100.0)])
+    generate(s)
+    assert report.sales_amount == 500.0, "a closed report is left as it is"
+
+
+def test_weekly_refusals_and_access(week):
+    s = week
+    report = generate(s)
+    south = s.env["sales.weekly.report"].search([("team_id", "=", s.south.id),
+                                                 ("week_start", "=", MONDAY)])
+    with refused(s.env, AccessError):
+        report.sudo(s.sup_south).read(["name"])
+    with refused(s.env, AccessError):
+        s.env["sales.weekly.report"].sudo(s.alice).search([])
+    with refused(s.env, AccessError, "Only a sales director comments"):
+        report.sudo(s.sup_north).director_comment = "Self-praise"
+    with refused(s.env, UserError, "changes with its buttons"):
+        report.sudo(s.sup_north).state = "closed"
+    visible = s.env["sales.weekly.report"].sudo(s.executive).search([
+        ("id", "in", (report | south).ids)])
+    assert visible == report | south
+    with refused(s.env, AccessError):
+        visible.write({"week_comment": "Executives only read"})
+
+
+def test_monday_action_queries_do_not_grow_with_salespeople(week):
+    s = week
+    report = generate(s)
+
+    def refresh_queries():
+        s.env.clear()
+        before = s.env.cr.sql_log_count
+        report._refresh()
+        return s.env.cr.sql_log_count - before
+
+    refresh_queries()
+    small = refresh_queries()
+    for index in range(5):
+        user = make_user(s.env, "t_more_%d" % index, s.north,
+                         "sales_process_mgmt.group_salesperson")
+        plan_visits(s, user, "2026-03-11", [(s.shop_x, 2), (s.shop_y, 4)])
+        s.order(user, s.shop_x, "2026-03-11 03:00:00", [(s.bread, 1, 10.0)])
+    assert refresh_queries() == small
+    assert report.salesperson_count == 7
+
+
+# ------------------------------------------------------------------------ KPI
+
+
+def test_report_kpi_per_salesperson(week):
+    """Alice: 1 report due (the 10th), on time; Bob: 1 due, late by 15:00 -
+    13:00 = 2 hours.  Bob's report scored 3.  Plans: Alice approved at once,
+    Bob after a return."""
+    s = week
+    bob_report = s.env["sales.daily.report"].search([("user_id", "=", s.bob.id)])
+    bob_report.sudo(s.sup_north).write({"quality_score": "3"})
+    bob_report.sudo(s.sup_north).action_approve()
+    kpi = s.env["sales.report.kpi"].sudo(s.sup_north)
+    fields = ["user_id", "reports_due", "submission_rate", "on_time_rate", "avg_late_hours",
+              "avg_quality", "first_time_rate"]
+    rows = kpi.read_group([("date", ">=", MONDAY), ("date", "<=", "2026-03-15")], fields,
+                          ["user_id"])
+    figures = {row["user_id"][0]: tuple(round(row[name], 2) for name in fields[1:])
+               for row in rows}
+    assert figures == {s.alice.id: (1, 100.0, 100.0, 0.0, 0.0, 100.0),
+                       s.bob.id: (1, 100.0, 0.0, 2.0, 3.0, 0.0)}
+    team = kpi.read_group([("date", ">=", MONDAY)], ["team_id", "on_time_rate",
+                                                     "first_time_rate"], ["team_id"])
+    assert [(row["on_time_rate"], row["first_time_rate"]) for row in team] == [(50.0, 50.0)]
+    own = s.env["sales.report.kpi"].sudo(s.alice).search([])
+    assert set(own.mapped("user_id")) == {s.alice}
+
+
+# ----------------------------------------------------------------- dashboards
+
+
+DASHBOARDS = {
+    "salesperson": {"dashboard_my_day_menu"},
+    "supervisor": {"dashboard_my_day_menu", "dashboard_team_week_menu",
+                   "dashboard_whole_picture_menu"},
+    "director": {"dashboard_my_day_menu", "dashboard_team_week_menu",
+                 "dashboard_whole_picture_menu", "dashboard_director_month_menu",
+                 "dashboard_results_menu"},
+    "executive": {"dashboard_results_menu"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(DASHBOARDS))
+def test_each_role_has_its_dashboards_and_may_open_every_block(env, role):
+    s = Scenario(env)
+    user = {"salesperson": s.alice, "supervisor": s.sup_north, "director": s.director,
+            "executive": s.executive}[role]
+    menus = env["ir.ui.menu"].sudo(user).search([
+        ("parent_id", "=", env.ref("sales_process_mgmt.menu_dashboards").id)])
+    assert set(menus.get_external_id().values()) == {
+        "sales_process_mgmt." + name for name in DASHBOARDS[role]}
+    for menu in menus:
+        board = menu.action.sudo(user)
+        arch = etree.fromstring(board.view_id.arch)
+        models = set()
+        for block in arch.iter("action"):
+            action = env["ir.actions.act_window"].sudo(user).browse(int(block.get("name")))
+            model = env[action.res_model].sudo(user)
+            assert model.check_access_rights("read", raise_exception=False), (
+                menu.name, action.name)
+            model.search([], limit=1)  # the block opens without an access error
+            models.add(action.res_model)
+        if role == "executive":
+            assert models == {"sales.target.analysis"}, "results only"
+
+
+# -------------------------------------------------------------------- exports
+
+
+def test_weekly_report_xlsx(week):
+    s = week
+    report = generate(s)
+    report.sudo(s.sup_north).week_comment = "A good week for tea."
+    action = s.env.ref("sales_process_mgmt.sales_weekly_report_xlsx")
+    content, kind = action.sudo(s.sup_north).render_xlsx(report.ids, {})
+    assert kind == "xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    summary = book.worksheets[0]
+    assert summary["A3"].value == "Report" and summary["B3"].value == "Sales"
+    assert summary.freeze_panes == "B4"
+    assert (summary["A4"].value, summary["B4"].value, summary["C4"].value) == (
+        "North 2026-W11", 400.0, 1)
+    assert summary["F4"].value == 0.75 and summary["F4"].number_format == "0.0%"
+    assert summary["B4"].number_format == "#,##0.00"
+    assert summary["A5"].value == "Total" and summary["B5"].value == "=SUM(B4:B4)"
+    detail = book.worksheets[1]
+    metrics = {detail.cell(row, 1).value: (detail.cell(row, 2).value,
+                                            detail.cell(row, 3).value)
+               for row in range(4, 6)}
+    assert metrics == {"Sales Amount": (500.0, 400.0), "New Customers": (5.0, 1.0)}
+    texts = [cell.value for row in detail.iter_rows() for cell in row if cell.value]
+    assert "A good week for tea." in texts
+
+
+def test_target_achievement_xlsx(env):
+    s = Scenario(env)
+    lines = s.line("sales", "2026-03-01", "2026-03-31", 1000.0, team_id=s.north) | s.line(
+        "sales", "2026-03-01", "2026-03-31", 400.0, team_id=s.south)
+    s.order(s.alice, s.shop_x, "2026-03-10 02:30:00", [(s.tea_product, 1, 250.0)])
+    content, _kind = env.ref("sales_process_mgmt.sales_target_line_xlsx").render_xlsx(
+        lines.ids, {})
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.freeze_panes == "A4" and sheet["H3"].value == "Target"
+    rows = [(sheet.cell(r, 4).value, sheet.cell(r, 8).value, sheet.cell(r, 9).value,
+             sheet.cell(r, 10).value) for r in (4, 5)]
+    assert rows == [("North", 1000.0, 250.0, 0.25), ("South", 400.0, 0.0, 0.0)]
+    assert (sheet["A7"].value, sheet["H7"].value, sheet["I7"].value) == (
+        "Total of the rows", 1400.0, 250.0)
+
+
+def _pdf_text(content):
+    assert content.startswith(b"%PDF")
+    return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode()
+
+
+@pytest.fixture
+def real_pdf(monkeypatch, tmp_path):
+    """Odoo 11 returns HTML instead of PDF under tests unless a report directory
+    is set: render the real PDF with wkhtmltopdf."""
+    import odoo
+
+    monkeypatch.setitem(odoo.tools.config.options, "test_report_directory", str(tmp_path))
+
+
+def test_weekly_and_daily_report_pdf(week, real_pdf):
+    s = week
+    report = generate(s)
+    pdf, _kind = s.env.ref("sales_process_mgmt.sales_weekly_report_pdf").with_context(
+        force_report_rendering=True).render_qweb_pdf(report.ids)
+    text = _pdf_text(pdf)
+    assert "Sales Management Report" in text and "North 2026-W11" in text
+    assert "Brand B" in text and "Open complaint" in text
+    daily = s.env["sales.daily.report"].search([("user_id", "=", s.alice.id)])
+    pdf, _kind = s.env.ref("sales_process_mgmt.sales_daily_report_pdf").with_context(
+        force_report_rendering=True).render_qweb_pdf(daily.ids)
+    text = _pdf_text(pdf)
+    assert "Daily Sales Report" in text and "Shop X" in text
