@@ -55,5 +55,6 @@
         "demo/sales_target_demo.xml",
         "demo/sales_daily_demo.xml",
         "demo/sales_market_demo.xml",
+        "demo/sales_weekly_report_demo.xml",
     ],
 }

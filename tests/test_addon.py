@@ -62,24 +62,30 @@ def _visible_menu_xmlids(env, user):
     return set(menus.get_external_id().values())
 
 
-EVERY_ROLE = {"menu_root", "crm_team_menu_overview", "menu_targets", "sales_target_line_menu",
-              "sales_target_analysis_menu", "menu_daily", "sales_visit_plan_menu",
-              "sales_visit_menu", "sales_daily_report_menu", "menu_analysis",
-              "sales_efficiency_report_menu", "menu_market", "sales_market_report_menu",
-              "sales_market_report_menu_complaints", "res_partner_menu_competitors",
-              "menu_meetings", "sales_meeting_menu"}
-SALESPEOPLE = {"sales_coaching_menu"}
-SUPERVISOR = {"menu_approvals", "sales_visit_plan_menu_to_approve",
-              "sales_daily_report_menu_to_approve", "sales_visit_expense_menu"}
+RESULTS = {"menu_root", "menu_dashboards", "crm_team_menu_overview", "menu_targets",
+           "sales_target_line_menu", "sales_target_analysis_menu", "menu_analysis",
+           "sales_efficiency_report_menu", "sales_report_kpi_menu"}
+SALESPERSON = RESULTS | {
+    "dashboard_my_day_menu", "menu_daily", "sales_visit_plan_menu", "sales_visit_menu",
+    "sales_daily_report_menu", "menu_market", "sales_market_report_menu",
+    "sales_market_report_menu_complaints", "res_partner_menu_competitors", "menu_meetings",
+    "sales_meeting_menu", "sales_coaching_menu"}
+SUPERVISOR = SALESPERSON | {
+    "dashboard_team_week_menu", "dashboard_whole_picture_menu", "menu_approvals",
+    "sales_visit_plan_menu_to_approve", "sales_daily_report_menu_to_approve",
+    "sales_visit_expense_menu", "menu_weekly", "sales_weekly_report_menu"}
 
 
 @pytest.mark.parametrize("role, expected", [
-    ("salesperson", EVERY_ROLE | SALESPEOPLE),
-    ("supervisor", EVERY_ROLE | SALESPEOPLE | SUPERVISOR),
-    ("executive", EVERY_ROLE | {"sales_target_menu", "sales_visit_expense_menu"}),
-    ("director", EVERY_ROLE | SALESPEOPLE | SUPERVISOR | {
-        "sales_target_menu", "menu_configuration", "crm_team_menu",
-        "res_partner_menu_distributors", "res_config_settings_menu"}),
+    ("salesperson", SALESPERSON),
+    ("supervisor", SUPERVISOR),
+    # Results only: no daily documents, market reports or meetings.
+    ("executive", RESULTS | {"dashboard_results_menu", "sales_target_menu",
+                             "sales_visit_expense_menu"}),
+    ("director", SUPERVISOR | {
+        "dashboard_director_month_menu", "dashboard_results_menu", "sales_target_menu",
+        "menu_configuration", "crm_team_menu", "res_partner_menu_distributors",
+        "res_config_settings_menu", "sales_weekly_report_menu_generate"}),
     ("internal", set()),
 ])
 def test_each_role_sees_its_menus(env, users, role, expected):
