@@ -53,8 +53,21 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _wait_for(url, process, timeout, logfile):
+def _wait_for(url, process, timeout, logfile, log_start):
+    """Wait until the registry is loaded ("Modules loaded." in the new part of
+    the log), then until ``url`` answers.  Odoo 11 serves HTTP before it has
+    preloaded the database: a request during the preload loads the registry a
+    second time, in parallel, and can leave it broken."""
     deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("Odoo exited with %s, see %s" % (process.returncode, logfile))
+        if logfile.exists():
+            with open(logfile, "rb") as log:
+                log.seek(log_start)
+                if b"Modules loaded." in log.read():
+                    break
+        time.sleep(0.5)
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("Odoo exited with %s, see %s" % (process.returncode, logfile))
@@ -83,12 +96,14 @@ def odoo_server():
         "--workers", "0",
         "--max-cron-threads", "0",
         "--log-level", "warn",
+        "--log-handler", "odoo.modules.loading:INFO",
         "--logfile", str(logfile),
     ]
+    log_start = logfile.stat().st_size if logfile.exists() else 0
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     base_url = "http://127.0.0.1:%d" % port
     try:
-        _wait_for(base_url + "/web/login", process, 180, logfile)
+        _wait_for(base_url + "/web/login", process, 180, logfile, log_start)
         yield base_url
     finally:
         process.terminate()

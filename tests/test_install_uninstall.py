@@ -63,7 +63,8 @@ def test_install_with_demo_data_then_uninstall_cleanly(scratch_db):
     assert uninstalled.returncode == 0, uninstalled.stderr[-3000:]
     assert _sql(db, "SELECT state FROM ir_module_module "
                     "WHERE name = 'sales_process_mgmt'") == [("uninstalled",)]
-    assert _sql(db, "SELECT model, name FROM ir_model_data "
-                    "WHERE module = 'sales_process_mgmt'") == []
+    leftovers = _sql(db, "SELECT model, name FROM ir_model_data "
+                         "WHERE module = 'sales_process_mgmt'")
+    assert leftovers == [], leftovers
     assert _sql(db, "SELECT count(*) FROM ir_ui_menu WHERE web_icon LIKE "
                     "'sales_process_mgmt,%%'") == [(0,)]

@@ -99,8 +99,9 @@ class SalesCoaching(models.Model):
         model = self.env["ir.model"]._get(self._name)
         todo = self.env.ref("mail.mail_activity_data_todo")
         for coaching in self.filtered("follow_up_date"):
-            activity = coaching.activity_ids.filtered(
-                lambda a: a.activity_type_id == todo and a.user_id == coaching.coach_id)
+            activity = self.env["mail.activity"].concat(*[
+                a for a in coaching.activity_ids
+                if a.activity_type_id == todo and a.user_id == coaching.coach_id])
             if activity:
                 activity.write({"date_deadline": coaching.follow_up_date})
                 continue

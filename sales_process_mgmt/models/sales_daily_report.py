@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..report.sales_efficiency_report import sales_efficiency_rates
+from .analysis_rates import sales_efficiency_rates
 from .sales_target_line import METRICS, working_days
 
 METRIC_KEYS = [metric for metric, _label in METRICS]
@@ -155,11 +155,12 @@ class SalesDailyReport(models.Model):
         for report in reports:
             start = report._local_to_utc(report.date, 0)
             stop = report._local_to_utc(report.date, 24)
-            report.market_report_ids = market.filtered(
-                lambda m: m.reporter_id == report.user_id and m.date == report.date)
-            report.complaint_report_ids = market.filtered(
-                lambda m: m.is_complaint and m.user_id == report.user_id and m.resolved_at
-                and start <= m.resolved_at < stop)
+            report.market_report_ids = [(6, 0, [
+                m.id for m in market if m.reporter_id == report.user_id and m.date == report.date
+            ])]
+            report.complaint_report_ids = [(6, 0, [
+                m.id for m in market if m.is_complaint and m.user_id == report.user_id
+                and m.resolved_at and start <= m.resolved_at < stop])]
 
     def _compute_plan(self):
         plans = self.env["sales.visit.plan"].search([

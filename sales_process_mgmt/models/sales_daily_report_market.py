@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
+
 from .sales_market_report import MARKET_KINDS
 
 
@@ -42,7 +44,8 @@ class SalesDailyReportMarket(models.Model):
 
     @api.multi
     def unlink(self):
-        self._check_draft(self.mapped("report_id"))
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._check_draft(self.mapped("report_id"))
         return super(SalesDailyReportMarket, self).unlink()
 
     @api.multi

@@ -161,6 +161,7 @@ class SalesMarketReport(models.Model):
             # sudo: the reporter tells superiors whose partners and activities the
             # record rules do not give them.
             self.sudo().message_post(
+                author_id=self.env.user.partner_id.id,
                 body=_("%(severity)s market report escalated to %(people)s: %(title)s")
                 % {"severity": dict(SEVERITIES)[self.severity],
                    "people": ", ".join(users.mapped("name")), "title": self.title},

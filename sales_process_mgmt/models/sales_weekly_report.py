@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..report.sales_efficiency_report import rate
+from .analysis_rates import rate
 from .sales_market_report import MARKET_KINDS
 from .sales_target_line import METRICS, working_days
 
@@ -31,7 +31,8 @@ class SalesWeeklyReport(models.Model):
     _order = "week_start desc, team_id"
 
     name = fields.Char(compute="_compute_name", store=True)
-    team_id = fields.Many2one("crm.team", required=True, readonly=True, index=True)
+    team_id = fields.Many2one("crm.team", required=True, readonly=True, index=True,
+                              ondelete="cascade")
     supervisor_id = fields.Many2one(related="team_id.user_id", store=True, readonly=True,
                                     string="Supervisor")
     company_id = fields.Many2one("res.company", required=True, readonly=True,
@@ -308,8 +309,8 @@ class SalesWeeklyReport(models.Model):
         team = self.team_id
         values = []
         for metric in METRIC_KEYS:
-            lines = targets.filtered(lambda line: line.team_id == team and
-                                     line.metric == metric)
+            lines = [line for line in targets if line.team_id == team and
+                     line.metric == metric]
             if not lines:
                 continue
             week_target = month_target = 0.0

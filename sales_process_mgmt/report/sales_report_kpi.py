@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-from .sales_efficiency_report import read_group_with_rates
+from ..models.analysis_rates import read_group_with_rates
 
 KPI_RATIOS = {
     "submission_rate": ("reports_submitted", "reports_due", 100.0),

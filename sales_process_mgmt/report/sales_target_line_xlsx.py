@@ -25,8 +25,8 @@ class SalesTargetXlsx(models.AbstractModel):
         sheet.autofilter(2, 0, 2 + len(lines), len(columns) - 1)
         totals = {}
         row = 3
-        for line in lines.sorted(lambda l: (l.metric, l.date_from, l.team_id.name or "",
-                                            l.user_id.name or "")):
+        for line in lines.sorted(lambda t: (t.metric, t.date_from, t.team_id.name or "",
+                                            t.user_id.name or "")):
             values = [line.date_from, line.date_to, metrics[line.metric],
                       line.team_id.name or "", line.user_id.name or "",
                       line.partner_id.name or "", line.categ_id.display_name or ""]

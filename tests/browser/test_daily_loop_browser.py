@@ -66,7 +66,7 @@ def shanghai_browser(browser, request):
 
 # ---------------------------------------------------------------------- helpers
 
-def _user(rpc, login, group, team=None):
+def _user(rpc, login, group):
     return rpc.env["res.users"].with_context(no_reset_password=True).create({
         "name": login.replace("_", " ").title(),
         "login": login,
@@ -85,13 +85,22 @@ def _login(new_page, server, login):
     page.fill("input[name=password]", login)
     page.click("button[type=submit]")
     page.locator(ROOT_MENU).wait_for()
+    # Let the home action (Discuss) load before opening another one.
+    page.locator(BREADCRUMB + " li").first.wait_for()
+    _idle(page)
     return page
 
 
 def _assert_clean(page):
-    """No error dialog or notification on screen, no JS error, no HTTP 5xx."""
-    expect(page.locator(ERRORS)).to_have_count(0)
+    """No JS error, no HTTP 5xx, no error dialog or notification on screen."""
     assert page.spm_errors == []
+    expect(page.locator(ERRORS)).to_have_count(0)
+
+
+def _idle(page):
+    """Wait for the web client's RPCs (onchanges...) to be answered: it marks
+    itself with oe_wait as soon as one is sent."""
+    expect(page.locator(".o_web_client.oe_wait")).to_have_count(0)
 
 
 def _open_menu(page, xmlid, title):
@@ -99,10 +108,12 @@ def _open_menu(page, xmlid, title):
     (the calendar adds the period shown: "Visits (Week 48)")."""
     entry = page.locator(".oe_secondary_menu:visible a[data-menu-xmlid='%s']" % xmlid)
     if not entry.count():
-        # Entering the app opens its first entry, the visit plans: let it load
-        # before opening another one.
+        # Entering the app opens its first entry (a dashboard): let it load,
+        # without error, before opening another one.
         page.locator(ROOT_MENU).click()
-        expect(page.locator(BREADCRUMB)).to_have_text("Visit Plans")
+        entry.wait_for()
+        _idle(page)
+        _assert_clean(page)
     entry.click()
     expect(page.locator(BREADCRUMB)).to_have_text(
         re.compile(r"^%s( \(.+\))?$" % re.escape(title)))
@@ -147,6 +158,7 @@ def _tab(scope, label):
 
 def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
                                                       shanghai_browser):
+    # 1. A team of two in Shanghai, led by the supervisor, and three customers.
     tag = str(int(time.time() * 1000))[-8:]
     supervisor = "e2e_supervisor_%s" % tag
     salesperson = "e2e_salesperson_%s" % tag
@@ -188,14 +200,19 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
         seller.locator("ul.ui-autocomplete:visible li a", has_text=customers[letter]).click()
         expect(row.locator(".o_field_widget[name=partner_id] input")).to_have_value(
             customers[letter])
+        _idle(seller)  # the customer's onchange (area)
         row.locator("input[name=planned_start]").fill(local(*start))
         row.locator("input[name=planned_start]").press("Tab")
         # The onchange proposes an hour; wait for it before typing the stop.
         expect(row.locator("input[name=planned_stop]")).to_have_value(
             local(start[0] + 1, start[1]))
+        _idle(seller)
         row.locator("input[name=planned_stop]").fill(local(*stop))
         row.locator("input[name=planned_stop]").press("Tab")
         row.locator("select[name=purpose]").select_option(label=purpose)
+        expect(row.locator("input[name=planned_start]")).to_have_value(local(*start))
+        expect(row.locator("input[name=planned_stop]")).to_have_value(local(*stop))
+        _idle(seller)
     _save(seller)
     expect(rows).to_have_count(3)
     for (letter, start, stop, purpose), row in zip(plan, rows.all(), strict=True):
@@ -229,6 +246,7 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     _edit(seller)
     rows.nth(2).locator("td.o_data_cell").nth(4).click()
     seller.locator("tr.o_selected_row select[name=purpose]").select_option(label="Service")
+    _idle(seller)
     _save(seller)
     expect(rows.nth(2)).to_contain_text("Service")
     expect(alert).to_contain_text(RETURN_REASON)
@@ -253,8 +271,18 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     dialog.locator(".o_field_one2many[name=expense_ids] .o_field_x2many_list_row_add a").click()
     expense = dialog.locator(".o_field_one2many[name=expense_ids] tr.o_selected_row")
     expense.locator("select[name=category]").select_option(label="Meals")
+    # An onchange answered late would reset the amount typed meanwhile.
+    _idle(seller)
     expense.locator("input[name=description]").fill("Lunch with the buyer")
-    expense.locator(".o_field_widget[name=amount] input").fill("25.50")
+    amount = expense.locator(".o_field_widget[name=amount] input")
+    amount.fill("25.50")
+    amount.press("Tab")
+    _idle(seller)
+    expect(amount).to_have_value("25.50")
+    dialog.locator(".modal-footer .o_form_button_save").click()
+    dialog.locator(".o_form_view.o_form_readonly").wait_for()
+    expect(dialog.locator(".o_field_widget[name=expense_amount]")).to_contain_text("25.50")
+    _assert_clean(seller)
     _header_button(dialog, "Done").click()
     expect(dialog).to_have_count(0)
     expect(rows.nth(0).locator("td.o_data_cell").nth(8)).to_have_text("Done")
@@ -277,6 +305,7 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     visit_rows.filter(has_text=customers["C"]).click()
     _edit(seller)
     seller.locator(".o_form_view .o_statusbar_status button", has_text="Not Done").click()
+    _idle(seller)
     seller.locator(".o_form_view input[name=missed_reason]").fill(MISSED_REASON)
     _save(seller)
     expect(seller.locator(STATUS)).to_have_text("Not Done")
@@ -306,6 +335,7 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     _edit(boss)
     _tab(boss, "Supervisor's Review")
     boss.locator("select[name=quality_score]").select_option(label="4 - Very Good")
+    _idle(boss)
     boss.locator("textarea[name=review_comment]").fill("Good report; follow up on the price cut.")
     _save(boss)
     expect(boss.locator(".o_field_widget[name=quality_score]")).to_have_text("4 - Very Good")
