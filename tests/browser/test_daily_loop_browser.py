@@ -274,7 +274,10 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     # An onchange answered late would reset the amount typed meanwhile.
     _idle(seller)
     expense.locator("input[name=description]").fill("Lunch with the buyer")
+    expense.locator("input[name=description]").press("Tab")
+    _idle(seller)
     amount = expense.locator(".o_field_widget[name=amount] input")
+    amount.click()
     amount.fill("25.50")
     amount.press("Tab")
     _idle(seller)

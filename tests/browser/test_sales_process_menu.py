@@ -25,13 +25,20 @@ def test_salesperson_opens_sales_process_menu(odoo_rpc, page, odoo_server):
     assert app_menu.inner_text().strip() == "Sales Process"
 
     app_menu.click()
-    # The first entry, the salesperson's targets, opens.
-    page.locator(".o_control_panel .breadcrumb:has-text('Targets')").wait_for()
-    assert page.locator(".o_control_panel .breadcrumb").inner_text().strip() == "Targets"
+    # The first entry, the salesperson's dashboard "My Day", opens with its blocks.
+    dashboard = page.locator(".o_dashboard")
+    dashboard.locator(".oe_action").first.wait_for(state="visible")
+    assert dashboard.locator(".oe_action").count() == 5
+    for block in ("Today's Visit Plan", "Today's Visits", "My Targets this Month"):
+        assert block in dashboard.inner_text()
     side_menu = page.locator(".oe_secondary_menu:visible a[data-menu-xmlid]")
-    assert [xmlid.split(".")[1] for xmlid in side_menu.evaluate_all(
-        "links => links.map(link => link.dataset.menuXmlid)")] == [
-        "sales_target_line_menu", "sales_target_analysis_menu", "crm_team_menu_overview"]
+    entries = [xmlid.split(".")[1] for xmlid in side_menu.evaluate_all(
+        "links => links.map(link => link.dataset.menuXmlid)")]
+    assert entries[:4] == ["dashboard_my_day_menu", "sales_visit_plan_menu", "sales_visit_menu",
+                           "sales_daily_report_menu"]
+    for supervisors_only in ("sales_visit_plan_menu_to_approve", "dashboard_team_week_menu",
+                             "sales_weekly_report_menu"):
+        assert supervisors_only not in entries
     page.locator(".oe_secondary_menu:visible "
                  "a[data-menu-xmlid='sales_process_mgmt.crm_team_menu_overview']").click()
     page.locator(".o_kanban_view").first.wait_for(state="visible")
