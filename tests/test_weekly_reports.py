@@ -4,15 +4,18 @@ Sunday 15 March 2026; the company is in Shanghai (UTC+8)."""
 
 import io
 import subprocess
+from pathlib import Path
 
 import openpyxl
 import pytest
+from babel.messages.pofile import read_po
 from freezegun import freeze_time
 from lxml import etree
 from targets_scenario import Scenario, make_user, refused
 
 from odoo.exceptions import AccessError, UserError
 
+ADDON = Path(__file__).resolve().parent.parent / "sales_process_mgmt"
 MONDAY = "2026-03-09"
 NEXT_MONDAY = "2026-03-16"
 
@@ -330,3 +333,23 @@ def test_weekly_and_daily_report_pdf(week, real_pdf):
         force_report_rendering=True).render_qweb_pdf(daily.ids)
     text = _pdf_text(pdf)
     assert "Daily Sales Report" in text and "Shop X" in text
+
+
+def test_pdf_in_the_language_of_the_user_who_prints(week, real_pdf):
+    """A supervisor working in Chinese prints the weekly report in Chinese."""
+    s = week
+    s.env["res.lang"].load_lang("zh_CN")
+    s.env["ir.translation"].load_module_terms(["sales_process_mgmt"], ["zh_CN"])
+    s.sup_north.lang = "zh_CN"
+    report = generate(s)
+    pdf, _kind = s.env.ref("sales_process_mgmt.sales_weekly_report_pdf").sudo(
+        s.sup_north).with_context(lang="zh_CN", force_report_rendering=True).render_qweb_pdf(
+        report.ids)
+    text = _pdf_text(pdf).replace(" ", "")
+    with open(ADDON / "i18n" / "zh_CN.po", "rb") as po:
+        catalog = read_po(po)
+    for english in ("Sales Management Report", "Competitor Dynamics", "Abnormal Customers"):
+        chinese = catalog.get(english).string
+        assert chinese and chinese != english
+        assert chinese.replace(" ", "") in text, (chinese, text[:300])
+    assert "Sales Management Report" not in text

@@ -20,7 +20,7 @@ class ResCompany(models.Model):
         help="A market report nobody acknowledged climbs one level (supervisor, then "
              "sales director) after this many hours.")
     sales_director_id = fields.Many2one(
-        "res.users", string="Sales Director",
+        "res.users",
         help="Who receives the escalated market reports; when empty, every user of "
              "the Sales Director group.")
     sales_coach_achievement_threshold = fields.Float(

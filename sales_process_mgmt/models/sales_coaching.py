@@ -33,7 +33,7 @@ class SalesCoaching(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
     team_id = fields.Many2one("crm.team", index=True,
                               default=lambda self: self.env.user.sale_team_id)
-    coach_id = fields.Many2one("res.users", string="Coach", required=True, index=True,
+    coach_id = fields.Many2one("res.users", required=True, index=True,
                                default=lambda self: self.env.user)
     meeting_id = fields.Many2one("sales.meeting", ondelete="set null", index=True)
     kind = fields.Selection(COACHING_KINDS, required=True, default="coaching")

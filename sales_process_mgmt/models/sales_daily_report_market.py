@@ -19,11 +19,11 @@ class SalesDailyReportMarket(models.Model):
                                 index=True)
     kind = fields.Selection(MARKET_KINDS, required=True, default="competitor_promotion")
     partner_id = fields.Many2one("res.partner", string="Customer or Distributor")
-    competitor_id = fields.Many2one("res.partner", string="Competitor",
+    competitor_id = fields.Many2one("res.partner",
                                     domain="[('is_competitor', '=', True)]")
-    product_id = fields.Many2one("product.product", string="Product")
+    product_id = fields.Many2one("product.product")
     description = fields.Text(required=True)
-    market_report_id = fields.Many2one("sales.market.report", string="Market Report",
+    market_report_id = fields.Many2one("sales.market.report",
                                        readonly=True, ondelete="set null")
 
     def _check_draft(self, reports):

@@ -67,15 +67,15 @@ class SalesMarketReport(models.Model):
     company_id = fields.Many2one("res.company", required=True,
                                  default=lambda self: self.env.user.company_id)
     partner_id = fields.Many2one("res.partner", string="Customer or Distributor", index=True)
-    competitor_id = fields.Many2one("res.partner", string="Competitor", index=True,
+    competitor_id = fields.Many2one("res.partner", index=True,
                                     domain="[('is_competitor', '=', True)]")
-    product_id = fields.Many2one("product.product", string="Product")
+    product_id = fields.Many2one("product.product")
     description = fields.Text(required=True)
     attachment_ids = fields.Many2many("ir.attachment", "sales_market_report_attachment_rel",
                                       "report_id", "attachment_id", string="Photos",
                                       help="Photos and documents of what was seen.")
     resolution = fields.Text(track_visibility="onchange")
-    daily_report_id = fields.Many2one("sales.daily.report", string="Daily Report",
+    daily_report_id = fields.Many2one("sales.daily.report",
                                       ondelete="set null", index=True)
     escalation_level = fields.Selection(LEVELS, default="0", required=True, readonly=True,
                                         copy=False, track_visibility="onchange")

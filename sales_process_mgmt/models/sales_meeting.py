@@ -26,7 +26,7 @@ class SalesMeeting(models.Model):
     kind = fields.Selection(MEETING_KINDS, required=True, default="morning")
     team_id = fields.Many2one("crm.team", index=True,
                               default=lambda self: self.env.user.sale_team_id)
-    chair_id = fields.Many2one("res.users", string="Chair", required=True, index=True,
+    chair_id = fields.Many2one("res.users", required=True, index=True,
                                default=lambda self: self.env.user)
     company_id = fields.Many2one("res.company", required=True,
                                  default=lambda self: self.env.user.company_id)
@@ -43,7 +43,7 @@ class SalesMeeting(models.Model):
     minutes = fields.Text()
     decisions = fields.Text()
     action_ids = fields.One2many("sales.meeting.action", "meeting_id", string="Action Items")
-    coaching_ids = fields.One2many("sales.coaching", "meeting_id", string="Coaching")
+    coaching_ids = fields.One2many("sales.coaching", "meeting_id")
 
     @api.constrains("start", "stop")
     def _check_times(self):
