@@ -50,11 +50,12 @@
         "views/sales_dashboard_views.xml",
         "views/menus.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_users_demo.xml",
         "demo/sales_target_demo.xml",
         "demo/sales_daily_demo.xml",
         "demo/sales_market_demo.xml",
-        "demo/sales_weekly_report_demo.xml",
+        "demo/sales_demo_story.xml",
     ],
 }

@@ -19,3 +19,4 @@ from . import sales_meeting_action
 from . import sales_coaching
 from . import sales_weekly_report
 from . import sales_weekly_report_target
+from . import sales_demo_story

@@ -283,16 +283,26 @@ class SalesApprovalMixin(models.AbstractModel):
     # ------------------------------------------------------------------ helpers
 
     def _user_tz(self):
-        """The time zone of the salesperson (else of the company, else UTC)."""
         self.ensure_one()
-        return pytz.timezone(self.user_id.tz or self.company_id.partner_id.tz or "UTC")
+        return user_tz(self.user_id, self.company_id)
 
     def _local_to_utc(self, day, hours):
-        """UTC datetime string of ``hours`` (e.g. 21.5) on local ``day``."""
-        local = datetime.combine(fields.Date.from_string(day), time()) + timedelta(hours=hours)
-        utc = self._user_tz().localize(local).astimezone(pytz.utc).replace(tzinfo=None)
-        return fields.Datetime.to_string(utc)
+        return local_to_utc(self._user_tz(), day, hours)
 
     def _local_today(self):
-        self.ensure_one()
-        return fields.Date.to_string(datetime.now(self._user_tz()).date())
+        return local_today(self._user_tz())
+
+
+def user_tz(user, company):
+    """The time zone of the salesperson (else of the company, else UTC)."""
+    return pytz.timezone(user.tz or company.partner_id.tz or "UTC")
+
+
+def local_to_utc(tz, day, hours):
+    """UTC datetime string of ``hours`` (e.g. 21.5) on the local ``day`` in ``tz``."""
+    local = datetime.combine(fields.Date.from_string(day), time()) + timedelta(hours=hours)
+    return fields.Datetime.to_string(tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None))
+
+
+def local_today(tz):
+    return fields.Date.to_string(datetime.now(tz).date())

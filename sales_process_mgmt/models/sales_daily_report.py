@@ -5,7 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .analysis_rates import sales_efficiency_rates
-from .sales_target_line import METRICS, working_days
+from .sales_approval_mixin import local_to_utc, local_today, user_tz
+from .sales_target_line import METRICS, jit_disabled, working_days
 
 METRIC_KEYS = [metric for metric, _label in METRICS]
 
@@ -31,6 +32,26 @@ CONTENT_FIELDS = {
     "order_ids", "order_count", "sales_amount", "margin_amount", "collection_amount",
     "new_customer_count", "target_ids", "prefilled_at",
 }
+
+
+def target_values(date, line, day_actual, month_actual):
+    """A target line of a daily report of ``date``: the month's target
+    (``line``, plain values), the day's share of it (the month's target over
+    its working days) and the month to date."""
+    day = fields.Date.from_string(date)
+    start = fields.Date.from_string(line["date_from"])
+    stop = fields.Date.from_string(line["date_to"])
+    total_days = working_days(start, stop) or 1
+    elapsed = working_days(start, day)
+    return {
+        "target_line_id": line["id"],
+        "metric": line["metric"],
+        "month_target": line["target_amount"],
+        "day_target": line["target_amount"] / total_days if day.weekday() < 5 else 0.0,
+        "day_actual": day_actual,
+        "month_actual": month_actual,
+        "expected_rate": 100.0 * elapsed / total_days,
+    }
 
 
 class SalesDailyReport(models.Model):
@@ -189,15 +210,17 @@ class SalesDailyReport(models.Model):
         keys = {"ids": reports.ids, "users": [r.user_id.id for r in reports],
                 "dates": [r.date for r in reports]}
         # The columns are built from the constants above, the values are parameters.
-        self.env.cr.execute(  # pylint: disable=sql-injection
-            """
+        with jit_disabled(self.env.cr):
+            self.env.cr.execute(  # pylint: disable=sql-injection
+                """
             SELECT k.id, %s
             FROM unnest(%%(ids)s, %%(users)s, %%(dates)s::date[]) AS k(id, user_id, date)
             LEFT JOIN sales_efficiency_report e ON e.user_id = k.user_id AND e.date <= k.date
              AND e.date >= LEAST(date_trunc('week', k.date), date_trunc('month', k.date))::date
             GROUP BY k.id""" % columns, keys)
+            rows = self.env.cr.fetchall()
         figures = {}
-        for row in self.env.cr.fetchall():
+        for row in rows:
             values = list(row[1:])
             figures[row[0]] = []
             for index in range(len(periods)):
@@ -292,7 +315,8 @@ class SalesDailyReport(models.Model):
                   = k.date
             GROUP BY k.id""", keys)
         orders = dict(cr.fetchall())
-        cr.execute("""
+        with jit_disabled(cr):
+            cr.execute("""
             SELECT k.id, f.metric,
                    COALESCE(SUM(f.amount) FILTER (WHERE f.date = k.date), 0),
                    COALESCE(SUM(f.amount), 0)
@@ -300,8 +324,9 @@ class SalesDailyReport(models.Model):
             JOIN sales_target_fact f ON f.user_id = k.user_id
              AND f.date BETWEEN date_trunc('month', k.date)::date AND k.date
             GROUP BY k.id, f.metric""", keys)
+            rows = cr.fetchall()
         facts = {}
-        for report_id, metric, day, month_to_date in cr.fetchall():
+        for report_id, metric, day, month_to_date in rows:
             facts[(report_id, metric)] = (day, month_to_date)
         targets = self.env["sales.target.line"].sudo().search([
             # sudo: the figures of the report's own salesperson, read for the supervisor too
@@ -311,20 +336,30 @@ class SalesDailyReport(models.Model):
             ("date_from", "<=", max(self.mapped("date"))),
             ("date_to", ">=", min(self.mapped("date"))),
         ])
+        # Plain values first: the loop below writes, and Odoo 11 empties the
+        # record cache on unlink; reading records again per report would cost
+        # a query per report and field.
         targets_of = defaultdict(list)
         for line in targets:
-            targets_of[line.user_id.id].append(line)
-        for report in self:
-            counts = visits.get(report.id, (0, 0, 0, 0, 0, 0.0))
-            order_ids = orders.get(report.id) or []
-            day = {metric: facts.get((report.id, metric), (0.0, 0.0))[0] for metric in METRIC_KEYS}
-            month = {metric: facts.get((report.id, metric), (0.0, 0.0))[1]
+            targets_of[line.user_id.id].append({
+                "id": line.id, "metric": line.metric, "target_amount": line.target_amount,
+                "date_from": line.date_from, "date_to": line.date_to})
+        reports = [(report, report.id, report.user_id.id, report.date) for report in self]
+        self.mapped("target_ids").unlink()
+        new_targets = []
+        now = fields.Datetime.now()
+        for report, report_id, user_id, date in reports:
+            counts = visits.get(report_id, (0, 0, 0, 0, 0, 0.0))
+            order_ids = orders.get(report_id) or []
+            day = {metric: facts.get((report_id, metric), (0.0, 0.0))[0]
+                   for metric in METRIC_KEYS}
+            month = {metric: facts.get((report_id, metric), (0.0, 0.0))[1]
                      for metric in METRIC_KEYS}
-            target_lines = [(5, 0, 0)] + [
-                (0, 0, report._target_values(line, day[line.metric], month[line.metric]))
-                for line in targets_of[report.user_id.id]
-                if line.date_from <= report.date <= line.date_to]
-            report.with_context(sales_workflow=True).write({
+            new_targets += [
+                dict(target_values(date, line, day[line["metric"]], month[line["metric"]]),
+                     report_id=report_id)
+                for line in targets_of[user_id] if line["date_from"] <= date <= line["date_to"]]
+            report.with_context(sales_workflow=True, mail_notrack=True).write({
                 "visit_planned_count": counts[0],
                 "visit_done_count": counts[1],
                 "visit_effective_count": counts[2],
@@ -337,28 +372,11 @@ class SalesDailyReport(models.Model):
                 "margin_amount": day["margin"],
                 "collection_amount": day["collections"],
                 "new_customer_count": int(day["new_customers"]),
-                "target_ids": target_lines,
-                "prefilled_at": fields.Datetime.now(),
+                "prefilled_at": now,
             })
-
-    def _target_values(self, line, day_actual, month_actual):
-        """A target line of the report: the month's target, the day's share of it
-        (the month's target over its working days) and the month to date."""
-        day = fields.Date.from_string(self.date)
-        start = fields.Date.from_string(line.date_from)
-        stop = fields.Date.from_string(line.date_to)
-        total_days = working_days(start, stop) or 1
-        elapsed = working_days(start, day)
-        day_target = line.target_amount / total_days if day.weekday() < 5 else 0.0
-        return {
-            "target_line_id": line.id,
-            "metric": line.metric,
-            "month_target": line.target_amount,
-            "day_target": day_target,
-            "day_actual": day_actual,
-            "month_actual": month_actual,
-            "expected_rate": 100.0 * elapsed / total_days,
-        }
+        target_model = self.env["sales.daily.report.target"]
+        for values in new_targets:
+            target_model.create(values)
 
     # ---------------------------------------------------------------- workflow
 
@@ -398,16 +416,16 @@ class SalesDailyReport(models.Model):
         by_key = {(report.user_id.id, report.date): report for report in existing}
         to_create, missing = [], self.browse()
         for user in salespeople:
-            probe = self.new({"user_id": user.id, "company_id": user.company_id.id})
-            local_today = fields.Date.from_string(probe._local_today())
-            first_day = local_today - timedelta(days=user.company_id.sales_missing_report_days)
+            tz = user_tz(user, user.company_id)
+            today_here = fields.Date.from_string(local_today(tz))
+            first_day = today_here - timedelta(days=user.company_id.sales_missing_report_days)
             created = fields.Date.from_string(user.create_date[:10])
-            for offset in range((local_today - first_day).days + 1):
+            for offset in range((today_here - first_day).days + 1):
                 day = first_day + timedelta(days=offset)
                 if day.weekday() >= 5 or day < created:
                     continue
                 day_str = fields.Date.to_string(day)
-                deadline = probe._local_to_utc(day_str, user.company_id.sales_report_deadline)
+                deadline = local_to_utc(tz, day_str, user.company_id.sales_report_deadline)
                 if fields.Datetime.from_string(deadline) > now:
                     continue
                 report = by_key.get((user.id, day_str))

@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 
 from .analysis_rates import rate
 from .sales_market_report import MARKET_KINDS
-from .sales_target_line import METRICS, working_days
+from .sales_target_line import METRICS, jit_disabled, working_days
 
 METRIC_KEYS = [metric for metric, _label in METRICS]
 # Written by the supervisor, kept by every refresh.
@@ -218,14 +218,16 @@ class SalesWeeklyReport(models.Model):
         teams = self.mapped("team_id")
         params = {"teams": teams.ids, "start": start, "end": end, "month_start": month_start,
                   "from": min(start, month_start)}
-        cr.execute("""
+        with jit_disabled(cr):
+            cr.execute("""
             SELECT f.team_id, f.metric,
                    COALESCE(SUM(f.amount) FILTER (WHERE f.date >= %(start)s), 0),
                    COALESCE(SUM(f.amount) FILTER (WHERE f.date >= %(month_start)s), 0)
             FROM sales_target_fact f
             WHERE f.team_id = ANY(%(teams)s) AND f.date BETWEEN %(from)s AND %(end)s
             GROUP BY f.team_id, f.metric""", params)
-        facts = {(team, metric): (week, month) for team, metric, week, month in cr.fetchall()}
+            rows = cr.fetchall()
+        facts = {(team, metric): (week, month) for team, metric, week, month in rows}
         cr.execute("""
             SELECT v.team_id,
                    COUNT(*) FILTER (WHERE v.planned),
