@@ -8,6 +8,7 @@ tests, the browser tests) share one Odoo server started as a separate process
 on a free port against the same database: it sees only committed data.
 """
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -80,17 +81,16 @@ def _wait_for(url, process, timeout, logfile, log_start):
     raise RuntimeError("Odoo did not answer %s within %ss, see %s" % (url, timeout, logfile))
 
 
-@pytest.fixture(scope="session")
-def odoo_server():
-    """Base URL of an Odoo server serving the test database over HTTP."""
-    config = odoo.tools.config
+@contextlib.contextmanager
+def _serve(conf, db):
+    """An Odoo server on a free port for ``db``, stopped at the end."""
     port = _free_port()
-    logfile = Path(config["data_dir"]).parent / ("server-%s.log" % get_db_name())
+    logfile = Path(odoo.tools.config["data_dir"]).parent / ("server-%s.log" % db)
     command = [
         sys.executable, str(ROOT / "setup" / "odoo-bin"),
-        "-c", config.rcfile,
-        "-d", get_db_name(),
-        "--db-filter", "^%s$" % get_db_name(),
+        "-c", str(conf),
+        "-d", db,
+        "--db-filter", "^%s$" % db,
         "--http-interface", "127.0.0.1",
         "--http-port", str(port),
         "--workers", "0",
@@ -111,6 +111,49 @@ def odoo_server():
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def odoo_server():
+    """Base URL of an Odoo server serving the test database over HTTP."""
+    with _serve(odoo.tools.config.rcfile, get_db_name()) as base_url:
+        yield base_url
+
+
+def _odoo_bin(conf, db, *args):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "setup" / "odoo-bin"), "-c", str(conf), "-d", db,
+         "--log-level=warn", "--stop-after-init"] + list(args),
+        capture_output=True, text=True, timeout=1500)
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory):
+    """(name, config) of a new database with the addon and its demo data, as
+    ``setup/start`` creates it (the chart of accounts first), dropped at the
+    end of the session.  The user guide's screenshots are taken on it, and the
+    uninstallation test uninstalls the addon from it last."""
+    db = "spm_demo_%d" % os.getpid()
+    conf = tmp_path_factory.mktemp("demo") / "odoo.conf"
+    conf.write_text(Path(odoo.tools.config.rcfile).read_text().replace(
+        "without_demo = all", "without_demo = False"))
+    for modules in ("l10n_generic_coa", "sales_process_mgmt"):
+        installed = _odoo_bin(conf, db, "-i", modules)
+        assert installed.returncode == 0, installed.stderr[-3000:]
+        assert " ERROR " not in installed.stderr, installed.stderr[-3000:]
+    yield db, conf
+    odoo.sql_db.close_db(db)
+    with odoo.sql_db.db_connect("postgres").cursor() as cr:
+        cr.autocommit(True)
+        cr.execute('DROP DATABASE IF EXISTS "%s"' % db)
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_database):
+    """Base URL of an Odoo server serving the demo database."""
+    db, conf = demo_database
+    with _serve(conf, db) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

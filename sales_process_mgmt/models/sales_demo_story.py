@@ -10,7 +10,7 @@ TZ = pytz.timezone("Asia/Shanghai")
 REGIONS = [
     # team xml id or name, supervisor (login, name), salespeople (login, name, new?)
     ("sales_process_mgmt.crm_team_east_demo", None, [
-        ("salesperson", None, False), ("li.wei", "Li Wei", False),
+        ("salesperson", None, False), ("ma.jun", "Ma Jun", False),
         ("zhang.min", "Zhang Min", False), ("liu.yang", "Liu Yang", True)]),
     ("North Region", ("north.supervisor", "Zhao Gang (Supervisor North)"), [
         ("chen.jing", "Chen Jing", False), ("yang.fan", "Yang Fan", False),

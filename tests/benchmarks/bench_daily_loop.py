@@ -140,6 +140,31 @@ def build_daily_loop(env, teams, salespeople, days, today):
         ORDER BY p.id, k
     """, {"today": today})
 
+    # The confirmed orders of a salesperson's day taken at that day's visits done, in turn
+    # (the n-th order of the day at the n-th visit done; the orders left over were not
+    # taken at a visit): the visit's customer is the order's, and a visit with an order
+    # is effective.
+    cr.execute("""
+        CREATE TEMP TABLE bench_visit_order AS
+        SELECT v.id AS visit, o.id AS order_id, o.partner_id
+        FROM (SELECT so.id, so.user_id, so.partner_id, so.date_order::date AS day,
+                     row_number() OVER (PARTITION BY so.user_id, so.date_order::date
+                                        ORDER BY so.id) AS n
+              FROM sale_order so
+              WHERE so.state IN ('sale', 'done') AND so.date_order >= %s
+                AND so.date_order < %s) o
+        JOIN (SELECT v.id, v.user_id, v.date,
+                     row_number() OVER (PARTITION BY v.user_id, v.date ORDER BY v.id) AS n
+              FROM sales_visit v WHERE v.state = 'done') v
+          ON v.user_id = o.user_id AND v.date = o.day AND v.n = o.n
+    """, (days[0], today))
+    cr.execute("INSERT INTO sales_visit_sale_order_rel (visit_id, order_id) "
+               "SELECT visit, order_id FROM bench_visit_order")
+    cr.execute("""
+        UPDATE sales_visit v SET partner_id = b.partner_id, is_effective = TRUE
+        FROM bench_visit_order b WHERE b.visit = v.id
+    """)
+
     # Expenses on about half the visits done or missed (one or two each), then the
     # visits' stored total.
     cr.execute("""
@@ -270,6 +295,53 @@ def build_daily_loop(env, teams, salespeople, days, today):
             WHERE EXTRACT(isodow FROM g) < 6) wd
         ORDER BY r.id, l.metric
     """)
+
+    # Market reports: on 6 % of the salesperson-days, most about a competitor (5 of them),
+    # some complaints; told to the supervisor at once (and the director if serious),
+    # resolved after two days except in the last two weeks.
+    competitors = [env["res.partner"].create({"name": "Competitor %d" % index,
+                                              "is_company": True, "is_competitor": True}).id
+                   for index in range(1, 6)]
+    cr.execute("""
+        INSERT INTO sales_market_report (name, title, kind, is_complaint, severity, state,
+                                         date, reporter_id, user_id, team_id, company_id,
+                                         partner_id, competitor_id, description, resolution,
+                                         escalation_level, escalated_at, acknowledged_at,
+                                         acknowledged_by_id, resolved_at, create_uid,
+                                         create_date, write_uid, write_date)
+        SELECT 'MR' || lpad((row_number() OVER (ORDER BY p.date, p.user_id))::text, 6, '0'),
+               initcap(replace(m.kind, '_', ' ')) || ' at ' || c.name, m.kind,
+               m.kind IN ('distributor_complaint', 'customer_complaint'), m.severity, m.state,
+               p.date, p.user_id, p.user_id, p.team_id, p.company_id, c.id,
+               CASE WHEN m.kind LIKE 'competitor%%'
+                    THEN (%(competitors)s::int[])[1 + pg_temp.pick(p.id, 18) %% 5] END,
+               'Seen at the customer', CASE m.state WHEN 'resolved' THEN 'Handled' END,
+               CASE m.severity WHEN 'normal' THEN '1' ELSE '2' END, p.date + time '12:00',
+               CASE WHEN m.state <> 'new' THEN p.date + time '14:00' END,
+               CASE WHEN m.state <> 'new' THEN s.leader END,
+               CASE m.state WHEN 'resolved' THEN p.date + 2 + time '10:00' END,
+               p.user_id, p.date + time '12:00', s.leader,
+               CASE m.state WHEN 'resolved' THEN p.date + 2 + time '10:00'
+                            ELSE p.date + time '14:00' END
+        FROM sales_visit_plan p JOIN bench_sp s ON s.usr = p.user_id
+        JOIN res_partner c
+          ON c.id = s.customers[1 + pg_temp.pick(p.id, 19) %% array_length(s.customers, 1)]
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN pg_temp.pick(p.id, 16) < 40 THEN 'competitor_promotion'
+                        WHEN pg_temp.pick(p.id, 16) < 60 THEN 'competitor_product'
+                        WHEN pg_temp.pick(p.id, 16) < 70 THEN 'consumer_feedback'
+                        WHEN pg_temp.pick(p.id, 16) < 80 THEN 'customer_complaint'
+                        WHEN pg_temp.pick(p.id, 16) < 85 THEN 'distributor_complaint'
+                        WHEN pg_temp.pick(p.id, 16) < 92 THEN 'personnel_change'
+                        ELSE 'other' END AS kind,
+                   CASE WHEN pg_temp.pick(p.id, 17) < 80 THEN 'normal'
+                        WHEN pg_temp.pick(p.id, 17) < 95 THEN 'serious'
+                        ELSE 'critical' END AS severity,
+                   CASE WHEN p.date < %(recent)s THEN 'resolved'
+                        WHEN pg_temp.pick(p.id, 20) < 50 THEN 'acknowledged'
+                        ELSE 'new' END AS state) m
+        WHERE p.date < %(today)s AND pg_temp.pick(p.id, 15) < 6
+    """, {"competitors": competitors, "today": today, "recent": today - timedelta(days=14)})
     cr.execute("ANALYZE")
 
 
@@ -475,6 +547,208 @@ def measure_cron(env, runs):
     return results
 
 
+# The figures of a weekly report that the hand-written aggregate computes too.
+WEEKLY_FIGURES = ["sales_amount", "visit_planned", "visit_done", "visit_effective",
+                  "visit_with_order", "reports_submitted", "reports_late", "plans_approved",
+                  "plans_first_time", "salesperson_count"]
+
+HAND_WRITTEN_WEEK = """
+SELECT t.id, COALESCE(o.sales, 0), COALESCE(v.planned, 0), COALESCE(v.done, 0),
+       COALESCE(v.effective, 0), COALESCE(v.with_order, 0), COALESCE(d.submitted, 0),
+       COALESCE(d.late, 0), COALESCE(p.approved, 0), COALESCE(p.first_time, 0),
+       COALESCE(u.people, 0)
+FROM crm_team t
+LEFT JOIN (SELECT so.team_id, SUM(sol.price_subtotal) AS sales
+           FROM sale_order so JOIN sale_order_line sol ON sol.order_id = so.id
+           WHERE so.state IN ('sale', 'done') AND so.date_order >= %(start)s
+             AND so.date_order < %(stop)s::date + 1
+           GROUP BY so.team_id) o ON o.team_id = t.id
+LEFT JOIN (SELECT v.team_id, COUNT(*) FILTER (WHERE v.planned) AS planned,
+                  COUNT(*) FILTER (WHERE v.state = 'done') AS done,
+                  COUNT(*) FILTER (WHERE v.is_effective) AS effective,
+                  COUNT(*) FILTER (WHERE v.state = 'done' AND EXISTS (
+                      SELECT 1 FROM sales_visit_sale_order_rel r WHERE r.visit_id = v.id))
+                      AS with_order
+           FROM sales_visit v WHERE v.date BETWEEN %(start)s AND %(stop)s
+           GROUP BY v.team_id) v ON v.team_id = t.id
+LEFT JOIN (SELECT r.team_id, COUNT(*) FILTER (WHERE r.state <> 'draft') AS submitted,
+                  COUNT(*) FILTER (WHERE r.is_late) AS late
+           FROM sales_daily_report r WHERE r.date BETWEEN %(start)s AND %(stop)s
+           GROUP BY r.team_id) d ON d.team_id = t.id
+LEFT JOIN (SELECT p.team_id, COUNT(*) FILTER (WHERE p.state = 'approved') AS approved,
+                  COUNT(*) FILTER (WHERE p.approved_first_time) AS first_time
+           FROM sales_visit_plan p WHERE p.date BETWEEN %(start)s AND %(stop)s
+           GROUP BY p.team_id) p ON p.team_id = t.id
+LEFT JOIN (SELECT u.sale_team_id, COUNT(*) AS people
+           FROM res_users u JOIN crm_team t ON t.id = u.sale_team_id
+           WHERE u.active AND NOT u.share AND u.id <> t.user_id
+           GROUP BY u.sale_team_id) u ON u.sale_team_id = t.id
+WHERE t.user_id IS NOT NULL
+"""
+
+
+def hand_written_week(cr, start, stop):
+    cr.execute(HAND_WRITTEN_WEEK, {"start": start, "stop": stop})
+    return cr.fetchall()
+
+
+def compare_week(reports, rows):
+    """The teams whose weekly report differs from the hand-written figures."""
+    expected = {row[0]: [float(value or 0) for value in row[1:]] for row in rows}
+    found = {values["team_id"][0]: [float(values[name] or 0) for name in WEEKLY_FIGURES]
+             for values in reports.read(["team_id"] + WEEKLY_FIGURES)}
+    return len(found), sorted(key for key in set(expected) | set(found)
+                              if any(abs(a - b) > 0.01 for a, b in zip(
+                                  expected.get(key, [0] * len(WEEKLY_FIGURES)),
+                                  found.get(key, [0] * len(WEEKLY_FIGURES)), strict=True)))
+
+
+def measure_weekly(env, runs, monday):
+    """4. The weekly report's Monday action for every team, as the scheduler runs
+    it (no context): its first run (creates the reports of the week before
+    ``monday``), a re-run (refreshes them), and ``_refresh()`` of one team's
+    report against all of them; the hand-written aggregate of the same figures."""
+    cr = env.cr
+    weekly = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["sales.weekly.report"]
+    start, stop = monday - timedelta(days=7), monday - timedelta(days=1)
+    week = "%d-W%02d" % start.isocalendar()[:2]
+    found = []
+
+    def generate():
+        found.append(weekly._cron_generate(str(monday)))
+    seconds, queries = measure_rolled_back(env, runs, generate)
+    teams = len(found[-1])
+    rows = [["weekly report, Monday action %s for %s (all %d teams), first run: creates "
+             "%d reports" % (monday, week, teams, teams), seconds, queries]]
+    samples = {"rerun": [], "one": [], "all": []}
+    compared = differ = None
+    for run in range(runs + 1):
+        generate()  # creates the reports
+        reports = found[-1]
+        if differ is None:
+            compared, differ = compare_week(reports, hand_written_week(cr, start, stop))
+            first_team = reports[0].salesperson_count
+        for key, function in (("rerun", generate),
+                              ("one", lambda reports=reports: reports[:1]._refresh()),
+                              ("all", lambda reports=reports: reports._refresh())):
+            sample = measure(env, 1, function)
+            if run:  # the first round fills the caches
+                samples[key].append(sample)
+        cr.rollback()
+        env.clear()
+
+    def median(key):
+        return (statistics.median(s for s, _q in samples[key]),
+                max(q for _s, q in samples[key]))
+    limit, _queries = measure(env, runs, lambda: hand_written_week(cr, start, stop))
+    rows.append(["weekly report, Monday action, re-run: refreshes the %d reports" % teams,
+                 *median("rerun"), limit])
+    rows.append(["weekly report `_refresh()`, 1 team (%d salespeople)" % first_team,
+                 *median("one")])
+    rows.append(["weekly report `_refresh()`, all %d teams" % teams, *median("all"), limit])
+    rows[0].append(limit)
+    note = ("hand-written SQL of the weekly report: the week's sales (confirmed order lines "
+            "by the order's team), visits planned / done / effective / with an order, daily "
+            "reports submitted and late, plans approved and approved first time, salespeople,"
+            " by team, from sale_order(_line), sales_visit(_sale_order_rel), "
+            "sales_daily_report, sales_visit_plan and res_users (not the new customers, "
+            "collections, target shares, competitor dynamics and abnormal customers of the "
+            "report: a lower bound); %s on %d teams." % (
+                "checked equal to the reports'" if not differ
+                else "DIFFERENT from the reports' for teams %s" % differ, compared))
+    return rows, note
+
+
+KPI_FIELDS = ["reports_due", "on_time_rate", "avg_quality", "first_time_rate"]
+KPI_SUMS = ["reports_due", "reports_on_time", "reports_scored", "quality_total",
+            "plans_approved", "plans_first_time", "on_time_rate", "avg_quality",
+            "first_time_rate"]
+
+HAND_WRITTEN_KPI = """
+SELECT %s AS key, date_trunc(%%(unit)s, k.date)::date AS period,
+       SUM(k.due), SUM(k.on_time), SUM(k.scored), SUM(k.quality), SUM(k.approved),
+       SUM(k.first_time),
+       COALESCE(100.0 * SUM(k.on_time) / NULLIF(SUM(k.due), 0), 0),
+       COALESCE(SUM(k.quality)::float / NULLIF(SUM(k.scored), 0), 0),
+       COALESCE(100.0 * SUM(k.first_time) / NULLIF(SUM(k.approved), 0), 0)
+FROM (
+    SELECT r.user_id, r.date, 1 AS due,
+           (r.state <> 'draft' AND NOT COALESCE(r.is_late, FALSE))::int AS on_time,
+           (r.quality_value > 0)::int AS scored, COALESCE(r.quality_value, 0) AS quality,
+           0 AS approved, 0 AS first_time
+    FROM sales_daily_report r
+    WHERE r.date BETWEEN %%(start)s AND %%(stop)s AND EXTRACT(isodow FROM r.date) < 6
+    UNION ALL
+    SELECT p.user_id, p.date, 0, 0, 0, 0, (p.state = 'approved')::int,
+           COALESCE(p.approved_first_time, FALSE)::int
+    FROM sales_visit_plan p WHERE p.date BETWEEN %%(start)s AND %%(stop)s
+) k
+JOIN res_users u ON u.id = k.user_id
+GROUP BY 1, 2
+"""
+
+
+def hand_written_kpi(cr, key, unit, start, stop):
+    # The key is one of two constants (the salesperson or the team column).
+    cr.execute(HAND_WRITTEN_KPI % key, {"unit": unit, "start": start, "stop": stop})
+    return cr.fetchall()
+
+
+def compare_kpi(groups, rows, field, start):
+    """How many groups of the KPI pivot differ from the hand-written sums and rates
+    (a group's period starts at its ``date >=`` term, the range's start for the
+    first week)."""
+    expected = {(row[0], str(max(row[1], date.fromisoformat(start)))):
+                [float(value or 0) for value in row[2:]] for row in rows}
+    found = {}
+    for group in groups:
+        period = max(term[2] for term in group["__domain"]
+                     if isinstance(term, (list, tuple)) and term[0] == "date"
+                     and term[1] == ">=")
+        found[(group[field][0], period)] = [float(group[name] or 0) for name in KPI_SUMS]
+    zeros = [0] * len(KPI_SUMS)
+    differ = [key for key in set(expected) | set(found)
+              if any(abs(a - b) > 0.01 for a, b in zip(expected.get(key, zeros),
+                                                       found.get(key, zeros), strict=True))]
+    return len(found), differ
+
+
+def measure_kpi(env, runs, days, today):
+    """5. The report timeliness and quality KPI as the pivot reads it: by
+    salesperson × month for the year, by team × week for a quarter; each next to
+    a hand-written aggregate of the daily reports and plans (checked equal)."""
+    cr = env.cr
+    kpi = env["sales.report.kpi"]
+    quarter = quarter_bounds(today)
+    shapes = (("salesperson × month, the year (%s to %s)" % (days[0], today),
+               (str(days[0]), str(today)), "user_id", "month", "k.user_id"),
+              ("team × week, one quarter (%s to %s)" % quarter,
+               (str(quarter[0]), str(quarter[1])), "team_id", "week", "u.sale_team_id"))
+    results, checks = [], []
+    for label, (start, stop), field, unit, key in shapes:
+        domain = [("date", ">=", start), ("date", "<=", stop)]
+        groupby = [field, "date:%s" % unit]
+
+        def pivot(domain=domain, groupby=groupby, field=field):
+            return kpi.read_group(domain, [field, "date"] + KPI_FIELDS, groupby, lazy=False)
+
+        def limit(key=key, unit=unit, start=start, stop=stop):
+            return hand_written_kpi(cr, key, unit, start, stop)
+        groups = pivot()  # not measured: fills the registry's caches
+        compared, differ = compare_kpi(groups, limit(), field, start)
+        seconds, queries = measure(env, runs, pivot)
+        results.append(["KPI pivot read_group, %s: %d groups" % (label, len(groups)),
+                        seconds, queries, measure(env, runs, limit)[0]])
+        checks.append("%s on %d groups (%s)" % (
+            "equal" if not differ else "DIFFERENT on %d (e.g. %s)" % (
+                len(differ), sorted(differ)[:3]), compared, label.split(",")[0]))
+    note = ("hand-written SQL of the KPI: the same sums (reports due, on time, scored, "
+            "quality points; plans approved, approved first time) and rates by salesperson "
+            "or team and month or week, straight from sales_daily_report and "
+            "sales_visit_plan; checked against the pivot: %s." % "; ".join(checks))
+    return results, note
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="spm_bench_daily")
@@ -516,6 +790,11 @@ def main():
             # a full day a month back (the last days miss some reports)
             results += measure_prefill(env, args.runs, days[-min(22, len(days))])
             results += measure_cron(env, args.runs)
+            # The Monday four weeks back: its week before is complete.
+            monday = today - timedelta(days=today.weekday(), weeks=4)
+            weekly, weekly_note = measure_weekly(env, args.runs, monday)
+            kpi, kpi_note = measure_kpi(env, args.runs, days, today)
+            results += weekly + kpi
             load = "%.1f before, %.1f after the measurements" % (load, os.getloadavg()[0])
 
     print("\nMachine: %s, %d cores, Python %s, PostgreSQL %s; load average (1 min) %s" % (
@@ -541,6 +820,8 @@ def main():
         else:
             print("| %s | %.3f | %d | | |" % (label, seconds, queries))
     print("\n" + note)
+    print("\n" + weekly_note)
+    print("\n" + kpi_note)
     if not args.keep:
         odoo.sql_db.close_all()
         subprocess.run(["dropdb", "--if-exists", args.db], check=True)
