@@ -70,6 +70,12 @@ class SalesDemoStory(models.AbstractModel):
         self._market(env, rnd, people, customers, today)
         self._meetings(env, rnd, people, today)
         self._weekly(env, people, today)
+        # The reports of the demo files were submitted while installing: at 19:30
+        # of their day, as a punctual salesperson does.
+        for xmlid in ("sales_daily_report_two_days_ago_demo", "sales_daily_report_yesterday_demo"):
+            report = env.ref("sales_process_mgmt.%s" % xmlid)
+            submitted = self._utc(fields.Date.from_string(report.date), 19, 30)
+            report._workflow_write({"submitted_at": submitted, "first_submitted_at": submitted})
         env["sales.daily.report"]._cron_remind_missing()
         env["sales.target.line"]._cron_warn_behind()
         return True
