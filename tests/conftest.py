@@ -191,24 +191,42 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def page(browser, request):
-    """A fresh browser page; a screenshot is saved when the test fails.
+def new_page(browser, request):
+    """Opens browser pages: ``new_page(name, **context_options)`` gives a page
+    in a new context (its own cookie jar: one per user), and a screenshot of
+    each is saved when the test fails.
 
     ``page.spm_errors`` collects uncaught page errors and HTTP responses with a
     status of 500 or more, for the tests to assert on.
     """
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
-    new_page = context.new_page()
-    new_page.set_default_timeout(30000)
-    errors = []
-    new_page.on("pageerror", lambda error: errors.append("page error: %s" % error))
-    new_page.on("response", lambda response: response.status >= 500 and errors.append(
-        "HTTP %s %s" % (response.status, response.url)))
-    new_page.spm_errors = errors
-    yield new_page
+    opened = []
+
+    def open_page(name="", **options):
+        options = dict({"viewport": {"width": 1366, "height": 900}, "locale": "en-US"},
+                       **options)
+        context = browser.new_context(**options)
+        page = context.new_page()
+        page.set_default_timeout(30000)
+        errors = []
+        page.on("pageerror", lambda error: errors.append("page error: %s" % error))
+        page.on("response", lambda response: response.status >= 500 and errors.append(
+            "HTTP %s %s" % (response.status, response.url)))
+        page.spm_errors = errors
+        opened.append((name, context, page))
+        return page
+
+    yield open_page
     failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        new_page.screenshot(path=str(SCREENSHOTS / ("%s.png" % request.node.name)),
+    for name, context, page in opened:
+        if failed is not None and failed.failed:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            suffix = "-%s" % name if name else ""
+            page.screenshot(path=str(SCREENSHOTS / ("%s%s.png" % (request.node.name, suffix))),
                             full_page=True)
-    context.close()
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh browser page (see ``new_page``)."""
+    return new_page()

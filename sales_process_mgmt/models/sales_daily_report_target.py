@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from .analysis_rates import rate
 from .sales_target_line import METRICS
 
 
@@ -31,7 +32,5 @@ class SalesDailyReportTarget(models.Model):
     @api.depends("day_target", "day_actual", "month_target", "month_actual")
     def _compute_rates(self):
         for line in self:
-            line.day_rate = 100.0 * line.day_actual / line.day_target \
-                if line.day_target else 0.0
-            line.month_rate = 100.0 * line.month_actual / line.month_target \
-                if line.month_target else 0.0
+            line.day_rate = rate(line.day_actual, line.day_target)
+            line.month_rate = rate(line.month_actual, line.month_target)

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from .analysis_rates import rate
 from .sales_target_line import METRICS
 
 
@@ -24,7 +25,5 @@ class SalesWeeklyReportTarget(models.Model):
     @api.depends("week_target", "week_actual", "month_target", "month_actual")
     def _compute_rates(self):
         for line in self:
-            line.week_rate = 100.0 * line.week_actual / line.week_target \
-                if line.week_target else 0.0
-            line.month_rate = 100.0 * line.month_actual / line.month_target \
-                if line.month_target else 0.0
+            line.week_rate = rate(line.week_actual, line.week_target)
+            line.month_rate = rate(line.month_actual, line.month_target)

@@ -18,14 +18,12 @@ the plan's day in the salesperson's time zone.
 import datetime
 import re
 import time
-from pathlib import Path
 
 import pytest
 import pytz
 from playwright.sync_api import expect
 
 TZ = "Asia/Shanghai"
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 ROOT_MENU = "a[data-menu-xmlid='sales_process_mgmt.menu_root']"
 BREADCRUMB = ".o_control_panel .breadcrumb"
 STATUS = ".o_form_statusbar .o_statusbar_status button.btn-primary"
@@ -36,32 +34,9 @@ MISSED_REASON = "The shop was closed for inventory."
 
 
 @pytest.fixture
-def shanghai_browser(browser, request):
-    """Opens pages as the ``page`` fixture does, in a browser set to Shanghai
-    time; one context (cookie jar) per user; screenshots of all on failure."""
-    opened = []
-
-    def new_page(name):
-        context = browser.new_context(viewport={"width": 1366, "height": 900},
-                                      locale="en-US", timezone_id=TZ)
-        page = context.new_page()
-        page.set_default_timeout(30000)
-        errors = []
-        page.on("pageerror", lambda error: errors.append("page error: %s" % error))
-        page.on("response", lambda response: response.status >= 500 and errors.append(
-            "HTTP %s %s" % (response.status, response.url)))
-        page.spm_errors = errors
-        opened.append((name, context, page))
-        return page
-
-    yield new_page
-    failed = getattr(request.node, "rep_call", None)
-    for name, context, page in opened:
-        if failed is not None and failed.failed:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / ("%s-%s.png" % (request.node.name, name))),
-                            full_page=True)
-        context.close()
+def shanghai_browser(new_page):
+    """Opens pages (one context per user) in a browser set to Shanghai time."""
+    return lambda name: new_page(name, timezone_id=TZ)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -13,13 +13,10 @@ import re
 import struct
 import time
 import zlib
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 ROOT_MENU = "a[data-menu-xmlid='sales_process_mgmt.menu_root']"
 REPORTS_MENU = (".oe_secondary_menu:visible "
                 "a[data-menu-xmlid='sales_process_mgmt.sales_market_report_menu']")
@@ -50,34 +47,6 @@ def _user(rpc, login, *groups):
         "email": "%s@example.com" % login,
         "groups_id": [(6, 0, [rpc.env.ref(g).id for g in ("base.group_user",) + groups])],
     })
-
-
-@pytest.fixture
-def new_page(browser, request):
-    """Opens pages as the ``page`` fixture does, one context (cookie jar) per
-    user; screenshots of all of them on failure."""
-    opened = []
-
-    def open_page(name):
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
-        page = context.new_page()
-        page.set_default_timeout(30000)
-        errors = []
-        page.on("pageerror", lambda error: errors.append("page error: %s" % error))
-        page.on("response", lambda response: response.status >= 500 and errors.append(
-            "HTTP %s %s" % (response.status, response.url)))
-        page.spm_errors = errors
-        opened.append((name, context, page))
-        return page
-
-    yield open_page
-    failed = getattr(request.node, "rep_call", None)
-    for name, context, page in opened:
-        if failed is not None and failed.failed:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / ("%s-%s.png" % (request.node.name, name))),
-                            full_page=True)
-        context.close()
 
 
 def _login(page, base_url, login):

@@ -46,18 +46,9 @@ ROUTINES = {
 
 
 @pytest.fixture
-def guide_page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 820}, locale="en-US",
-                                  timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    errors = []
-    page.on("pageerror", lambda error: errors.append("page error: %s" % error))
-    page.on("response", lambda response: response.status >= 500 and errors.append(
-        "HTTP %s %s" % (response.status, response.url)))
-    page.spm_errors = errors
-    yield page
-    context.close()
+def guide_page(new_page):
+    return new_page("guide", viewport={"width": 1366, "height": 820},
+                    timezone_id="Asia/Shanghai")
 
 
 def _login(page, server, login):
