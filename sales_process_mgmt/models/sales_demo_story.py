@@ -1,3 +1,4 @@
+import logging
 import random
 from datetime import datetime, time, timedelta
 
@@ -6,6 +7,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+_logger = logging.getLogger(__name__)
 TZ = pytz.timezone("Asia/Shanghai")
 REGIONS = [
     # team xml id or name, supervisor (login, name), salespeople (login, name, new?)
@@ -401,7 +403,7 @@ class SalesDemoStory(models.AbstractModel):
             try:
                 last.sudo(team.user_id).action_propose_coaching()
             except UserError:
-                pass  # nobody below the thresholds in this team
+                _logger.info("Demo: nobody to coach in %s", team.name)
             for coaching in last.coaching_ids:
                 coaching.write({
                     "observation": "Visits far apart; few orders per visit.",
