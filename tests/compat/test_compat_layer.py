@@ -172,7 +172,7 @@ def test_prefork_server_with_workers_serves_requests(tmp_path):
         stdin=subprocess.DEVNULL)
     try:
         url = "http://127.0.0.1:%d/web/login" % port
-        _wait_for(url, process, 120, logfile)
+        _wait_for(url, process, 120, logfile, 0)
         statuses = [urllib.request.urlopen(url, timeout=30).status for _ in range(6)]
     finally:
         process.terminate()
