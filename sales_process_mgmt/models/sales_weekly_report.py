@@ -274,6 +274,8 @@ class SalesWeeklyReport(models.Model):
         competitors = self._competitor_dynamics(params)
         abnormal = self._abnormal_customers(params)
         days_due = working_days(start, end)
+        # Replaced in one unlink: Odoo 11 empties the cache at each unlink.
+        self.mapped("target_ids").unlink()
         for report in self:
             team = report.team_id.id
             planned, done, effective, with_order = visits.get(team, (0, 0, 0, 0))
@@ -295,7 +297,7 @@ class SalesWeeklyReport(models.Model):
                 "reports_due": due, "reports_submitted": submitted, "reports_late": late,
                 "reports_missing": max(due - submitted, 0),
                 "plans_approved": approved, "plans_first_time": first_time,
-                "target_ids": [(5, 0, 0)] + [
+                "target_ids": [
                     (0, 0, values) for values in report._target_values(
                         targets, facts, start, end, month_start)],
                 "competitor_html": competitors.get(team, ""),
@@ -389,19 +391,24 @@ class SalesWeeklyReport(models.Model):
         ])
         partner_ids = {row[1] for row in overdue + silent} | set(complaints.mapped(
             "partner_id.commercial_partner_id").ids)
-        names = dict(self.env["res.partner"].sudo().browse(list(partner_ids)).name_get())
+        # The stored display names (name_get computes each partner's again) and
+        # the labels translated once: thousands of rows in a large company.
+        names = {row["id"]: row["display_name"] for row in self.env["res.partner"].sudo().browse(
+            list(partner_ids)).read(["display_name"])}
+        overdue_label = _("Overdue collection")
+        overdue_detail = _("%(amount).2f due since %(date)s")
+        silent_label, silent_detail = _("No order"), _("Last order on %s")
+        complaint_label = _("Open complaint")
         rows = defaultdict(list)
         for team_id, partner_id, amount, due in overdue:
-            rows[team_id].append((names.get(partner_id), _("Overdue collection"),
-                                  _("%(amount).2f due since %(date)s")
-                                  % {"amount": amount, "date": due}))
+            rows[team_id].append((names.get(partner_id), overdue_label,
+                                  overdue_detail % {"amount": amount, "date": due}))
         for team_id, partner_id, last in silent:
-            rows[team_id].append((names.get(partner_id), _("No order"),
-                                  _("Last order on %s") % last))
+            rows[team_id].append((names.get(partner_id), silent_label, silent_detail % last))
         for complaint in complaints:
             rows[complaint.team_id.id].append((
                 complaint.partner_id.commercial_partner_id.display_name or "-",
-                _("Open complaint"), "%s %s" % (complaint.name, complaint.title)))
+                complaint_label, "%s %s" % (complaint.name, complaint.title)))
         template = self.env.ref("sales_process_mgmt.sales_weekly_report_abnormal")
         return {team_id: (_render(template, {"rows": sorted(items, key=lambda r: r[0] or "")}),
                           len({item[0] for item in items}))

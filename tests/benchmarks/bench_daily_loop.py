@@ -788,7 +788,8 @@ def main():
             counts = {}
             for table in ("sales_visit_plan", "sales_visit", "sales_visit_expense",
                           "sales_daily_report", "sales_daily_report_target", "sale_order",
-                          "sale_order_line", "account_payment", "sales_target_line"):
+                          "sale_order_line", "account_payment", "sales_target_line",
+                          "sales_visit_sale_order_rel", "sales_market_report"):
                 cr.execute("SELECT count(*) FROM %s" % table)
                 counts[table] = cr.fetchone()[0]
             load = os.getloadavg()[0]
@@ -809,13 +810,15 @@ def main():
         subprocess.run(["psql", "-XAtc", "SHOW server_version", "postgres"],
                        capture_output=True, text=True).stdout.strip(), load))
     print("Data: %d salespeople in %d teams, %d working days (%s to %s): %d visit plans, "
-          "%d visits, %d visit expenses, %d daily reports (%d target lines); %d orders "
-          "(%d lines) over two years, %d payments, %d target lines; built in %.0f s\n" % (
+          "%d visits (%d linked to an order), %d visit expenses, %d daily reports (%d target "
+          "lines), %d market reports; %d orders (%d lines) over two years, %d payments, "
+          "%d target lines; built in %.0f s\n" % (
               args.salespeople, args.teams, len(days), days[0], days[-1],
-              counts["sales_visit_plan"], counts["sales_visit"], counts["sales_visit_expense"],
+              counts["sales_visit_plan"], counts["sales_visit"],
+              counts["sales_visit_sale_order_rel"], counts["sales_visit_expense"],
               counts["sales_daily_report"], counts["sales_daily_report_target"],
-              counts["sale_order"], counts["sale_order_line"], counts["account_payment"],
-              counts["sales_target_line"], built))
+              counts["sales_market_report"], counts["sale_order"], counts["sale_order_line"],
+              counts["account_payment"], counts["sales_target_line"], built))
     print("| operation | median time (s) | SQL queries | hand-written SQL (s) | ratio |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for row in results:
