@@ -15,7 +15,8 @@ daily reports and some market reports), then by this script: the users' email
 addresses (without one a user cannot post a message), a sales director,
 market reports (about 3 per salesperson and month in all, every kind, severity
 and state, escalated as the addon would have) and a weekly meeting per team
-with its attendees.  No invoices: the builders record the collections as posted
+with its attendees (these two as of today 00:00 UTC, so that two runs on the
+same day give the same rows).  No invoices: the builders record the collections as posted
 payments.  The id sequences are reset, then the ORM reads the new records and
 the weekly report's Monday action runs on them.
 """
@@ -171,7 +172,7 @@ def build_market_reports(env, salespeople, days, now, rnd, per_month):
     """, ([user for user, _team in salespeople],))
     people = cr.fetchall()
     months = {}
-    for day in days:
+    for day in (day for day in days if day < now.date()):
         months.setdefault((day.year, day.month), []).append(day)
     # What the builder made, spread over the salespeople and months; the rest here.
     extra = max(per_month * len(people) * len(months) - existing, 0)
@@ -389,9 +390,12 @@ def main():
             timed("users' email addresses", build_emails, env)
             timed("daily loop (plans, visits, expenses, daily reports)",
                   build_daily_loop, env, teams, salespeople, days, today)
-            timed("market reports", build_market_reports, env, salespeople, days, now, rnd,
+            # Their market reports and meetings are as of today 00:00 (UTC): the same
+            # rows whenever the script runs that day.
+            as_of = datetime.combine(today, datetime.min.time())
+            timed("market reports", build_market_reports, env, salespeople, days, as_of, rnd,
                   args.market_reports)
-            timed("weekly meetings", build_meetings, env, teams, days, now, rnd)
+            timed("weekly meetings", build_meetings, env, teams, days, as_of, rnd)
             reset_sequences(cr)
             cr.execute("ANALYZE")
             cr.commit()

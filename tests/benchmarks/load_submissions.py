@@ -31,6 +31,7 @@ import multiprocessing
 import os
 import platform
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -195,9 +196,12 @@ class Client:
     """One user's JSON-RPC session; every request is timed and recorded as
     (operation, seconds, error message or None)."""
 
-    def __init__(self, port, db, login):
+    def __init__(self, port):
         self.odoo = odoorpc.ODOO("127.0.0.1", port=port, timeout=300)
         self.records = []
+        self.context = {}
+
+    def login(self, db, login):
         self.call("login", self.odoo.login, db, login, PASSWORD)
         self.context = self.odoo.env.context
 
@@ -224,8 +228,9 @@ def salesperson_run(port, db, login, day, customers, times):
     try:
         if time.time() > DEADLINE:
             return [("not started (time limit)", 0.0, "time limit")]
-        client = Client(port, db, login)
+        client = Client(port)
         records = client.records
+        client.login(db, login)
         plan = client.rpc("create plan", "sales.visit.plan", "create", {"date": str(day)})
         for (start, stop), customer in zip(times, customers, strict=True):
             if time.time() > DEADLINE:
@@ -253,8 +258,9 @@ def supervisor_run(port, db, login, day, team_users, total, poll):
     salesperson has finished and nothing is left to process, or the deadline."""
     records = []
     try:
-        client = Client(port, db, login)
+        client = Client(port)
         records = client.records
+        client.login(db, login)
         domain = [("state", "=", "submitted"), ("date", "=", str(day)),
                   ("user_id", "in", team_users)]
         while time.time() < DEADLINE:
@@ -368,6 +374,10 @@ def main():
     if missing:
         sys.exit("salespeople without 3 customers: %s" % missing)
 
+    for port in (args.port, args.port + 1):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                sys.exit("port %d is in use (another Odoo?): choose another --port" % port)
     logfile = ROOT / "var" / ("load-%s.log" % args.db)
     print("Starting Odoo (2 workers) on 127.0.0.1:%d for %s ..." % (args.port, args.db),
           flush=True)
@@ -452,7 +462,7 @@ def report(args, day, chosen, teams, records, lost, wall, checks, server_errors,
         print("| %s | %d | %d | %.0f | %.0f | %.0f |" % (
             name, len(values), errors[name], 1000 * percentile(values, 0.5),
             1000 * percentile(values, 0.95), 1000 * max(values)))
-    everything = [seconds for values in by_operation.values() for seconds in values]
+    everything = [seconds for values in by_operation.values() for seconds in values] or [0.0]
     print("| **all** | **%d** | **%d** | %.0f | %.0f | %.0f |" % (
         total, sum(errors.values()), 1000 * percentile(everything, 0.5),
         1000 * percentile(everything, 0.95), 1000 * max(everything)))
