@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -39,6 +39,16 @@ class ResCompany(models.Model):
         string="Abnormal after Weeks without Order", default=4,
         help="The weekly report lists as abnormal the customers who ordered in the "
              "last year but not in this many weeks.")
+
+    def _sales_directors(self):
+        """Who receives escalated market reports and submitted weekly reports:
+        the company's sales director, else every sales director but the
+        superuser."""
+        self.ensure_one()
+        if self.sales_director_id:
+            return self.sales_director_id
+        return self.env.ref("sales_process_mgmt.group_director").users.filtered(
+            lambda user: user.id != SUPERUSER_ID and not user.share)
 
     @api.constrains("sales_escalation_hours", "sales_coach_new_months")
     def _check_sales_escalation_hours(self):

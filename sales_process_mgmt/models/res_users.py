@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 
 
 class ResUsers(models.Model):
@@ -11,6 +11,12 @@ class ResUsers(models.Model):
 
     sales_coaching_ids = fields.One2many("sales.coaching", "user_id",
                                          string="Coaching History")
+
+    def _is_sales_director(self):
+        """The superuser and the Sales Director group may approve, close and
+        handle any document of the sales process."""
+        self.ensure_one()
+        return self.id == SUPERUSER_ID or self.has_group("sales_process_mgmt.group_director")
 
     def _sales_approver(self):
         """The approver of this user's plans and reports: the configured one, or

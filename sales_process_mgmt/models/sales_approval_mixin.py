@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
@@ -97,8 +97,7 @@ class SalesApprovalMixin(models.AbstractModel):
     # ------------------------------------------------------------------ checks
 
     def _is_director(self):
-        return self.env.uid == SUPERUSER_ID or self.env.user.has_group(
-            "sales_process_mgmt.group_director")
+        return self.env.user._is_sales_director()
 
     def _may_approve(self):
         """Whether the current user may approve or return this document."""

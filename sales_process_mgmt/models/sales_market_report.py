@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 MARKET_KINDS = [
@@ -98,23 +98,14 @@ class SalesMarketReport(models.Model):
         supervisor = self.reporter_id._sales_approver() or self.team_id.user_id
         return supervisor if supervisor != self.reporter_id else self.env["res.users"]
 
-    def _directors(self):
-        """The company's sales director, else every sales director but the
-        superuser."""
-        self.ensure_one()
-        if self.company_id.sales_director_id:
-            return self.company_id.sales_director_id
-        group = self.env.ref("sales_process_mgmt.group_director")
-        return group.users.filtered(lambda user: user.id != SUPERUSER_ID and not user.share)
-
     def _level_users(self, level):
-        return self._supervisor() if level == 1 else self._directors()
+        return self._supervisor() if level == 1 else self.company_id._sales_directors()
 
     def _may_handle(self):
         """The supervisor of the report's team, a director, or the owner."""
         self.ensure_one()
         user = self.env.user
-        if self.env.uid == SUPERUSER_ID or user.has_group("sales_process_mgmt.group_director"):
+        if user._is_sales_director():
             return True
         return user in (self._supervisor() | self.team_id.user_id)
 

@@ -1,7 +1,7 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .analysis_rates import rate
@@ -99,8 +99,7 @@ class SalesWeeklyReport(models.Model):
     # ------------------------------------------------------------------ access
 
     def _is_director(self):
-        return self.env.uid == SUPERUSER_ID or self.env.user.has_group(
-            "sales_process_mgmt.group_director")
+        return self.env.user._is_sales_director()
 
     @api.multi
     def write(self, values):
@@ -130,7 +129,7 @@ class SalesWeeklyReport(models.Model):
                                   % report.team_id.name)
             report.with_context(sales_workflow=True).write({
                 "state": "submitted", "submitted_at": fields.Datetime.now()})
-            directors = report._directors()
+            directors = report.company_id._sales_directors()
             report.message_post(body=_("Submitted to the sales director."),
                                 partner_ids=directors.mapped("partner_id").ids,
                                 subtype="mail.mt_comment")
@@ -145,12 +144,6 @@ class SalesWeeklyReport(models.Model):
                     "summary": _("Read %s") % report.name,
                 })
         return True
-
-    def _directors(self):
-        if self.company_id.sales_director_id:
-            return self.company_id.sales_director_id
-        return self.env.ref("sales_process_mgmt.group_director").users.filtered(
-            lambda user: user.id != SUPERUSER_ID and not user.share)
 
     @api.multi
     def action_close(self):

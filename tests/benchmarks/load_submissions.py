@@ -35,7 +35,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,6 +42,10 @@ from pathlib import Path
 import odoorpc
 import psycopg2
 import pytz
+
+# The suite's wait for a server: the registry loaded, then the URL answering.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from conftest import _wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "load-test-1"
@@ -66,31 +69,6 @@ def read_conf(db):
                   "port": int(options.get("db_port", "5432"))}
 
 
-def wait_for(url, process, timeout, logfile, log_start):
-    """Wait for "Modules loaded." in the new part of the log (Odoo 11 serves HTTP
-    before it has preloaded the database), then until ``url`` answers."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("Odoo exited with %s, see %s" % (process.returncode, logfile))
-        if logfile.exists():
-            with open(logfile, "rb") as log:
-                log.seek(log_start)
-                if b"Modules loaded." in log.read():
-                    break
-        time.sleep(0.5)
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("Odoo exited with %s, see %s" % (process.returncode, logfile))
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("Odoo did not answer %s within %ss, see %s" % (url, timeout, logfile))
-
-
 def start_server(conf, db, port, logfile):
     command = [
         sys.executable, str(ROOT / "setup" / "odoo-bin"), "-c", str(conf), "-d", db,
@@ -102,7 +80,7 @@ def start_server(conf, db, port, logfile):
     log_start = logfile.stat().st_size if logfile.exists() else 0
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
-        wait_for("http://127.0.0.1:%d/web/login" % port, process, 300, logfile, log_start)
+        _wait_for("http://127.0.0.1:%d/web/login" % port, process, 300, logfile, log_start)
     except BaseException:
         stop_server(process)
         raise
