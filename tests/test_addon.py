@@ -85,7 +85,7 @@ SUPERVISOR = SALESPERSON | {
     ("director", SUPERVISOR | {
         "dashboard_director_month_menu", "dashboard_results_menu", "sales_target_menu",
         "menu_configuration", "crm_team_menu", "res_partner_menu_distributors",
-        "res_config_settings_menu", "sales_weekly_report_menu_generate"}),
+        "sales_weekly_report_menu_generate"}),
     ("internal", set()),
 ])
 def test_each_role_sees_its_menus(env, users, role, expected):
@@ -97,3 +97,18 @@ def test_menu_root_is_in_the_web_client_menus_of_a_salesperson(env, users):
     menus = env["ir.ui.menu"].sudo(users["salesperson"]).load_menus(debug=False)
     root_names = {menu["name"] for menu in menus["children"]}
     assert "Sales Process" in root_names
+
+
+def test_administrators_change_the_settings(env, users):
+    """Sales Process > Configuration > Settings writes the company's values; Odoo
+    saves settings for administrators only, so the menu is theirs."""
+    env["res.config.settings"].create({
+        "sales_report_deadline": 20.5, "sales_escalation_hours": 2.0,
+        "sales_abnormal_weeks": 6}).execute()
+    company = env.ref("base.main_company")
+    assert (company.sales_report_deadline, company.sales_escalation_hours,
+            company.sales_abnormal_weeks) == (20.5, 2.0, 6)
+    menu = env.ref("sales_process_mgmt.res_config_settings_menu")
+    assert menu.groups_id == env.ref("base.group_system")
+    assert menu.sudo(users["director"]) not in env["ir.ui.menu"].sudo(
+        users["director"]).search([("id", "=", menu.id)])
