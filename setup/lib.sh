@@ -151,9 +151,13 @@ db_exists() {
     psql_me -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1
 }
 
-addon_state() {
+module_state() {
     psql ${SPM_DB_HOST:+-h "$SPM_DB_HOST"} -p "$SPM_DB_PORT" -X -d "$1" -tAc \
-        "SELECT state FROM ir_module_module WHERE name = 'sales_process_mgmt'" 2>/dev/null || true
+        "SELECT state FROM ir_module_module WHERE name = '$2'" 2>/dev/null || true
+}
+
+addon_state() {
+    module_state "$1" sales_process_mgmt
 }
 
 port_free() {
