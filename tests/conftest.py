@@ -10,9 +10,11 @@ on a free port against the same database: it sees only committed data.
 
 import contextlib
 import os
+import shlex
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -120,32 +122,65 @@ def odoo_server():
         yield base_url
 
 
-def _odoo_bin(conf, db, *args):
-    return subprocess.run(
-        [sys.executable, str(ROOT / "setup" / "odoo-bin"), "-c", str(conf), "-d", db,
-         "--log-level=warn", "--stop-after-init"] + list(args),
-        capture_output=True, text=True, timeout=1500)
+_DEMO = {}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The demo database takes minutes to build: when a collected test uses it,
+    it is built in the background from the start of the session (by two
+    Odoo processes, while the other tests run), and the tests that use it run
+    last, the uninstallation test at the very end."""
+    uses = [item for item in items if "demo_database" in getattr(item, "fixturenames", ())]
+    if not uses:
+        return
+    uses.sort(key=lambda item: "uninstall" in item.nodeid)
+    items[:] = [item for item in items if item not in uses] + uses
+    _start_demo_build()
+
+
+def _start_demo_build():
+    """Create the demo database as ``setup/start`` does (the chart of accounts
+    first, then the addon with its demo data) in a background process."""
+    db = "spm_demo_%d" % os.getpid()
+    folder = Path(tempfile.mkdtemp(prefix="spm_demo_"))
+    conf = folder / "odoo.conf"
+    conf.write_text(Path(odoo.tools.config.rcfile).read_text().replace(
+        "without_demo = all", "without_demo = False"))
+    log = folder / "install.log"
+    odoo_bin = [sys.executable, str(ROOT / "setup" / "odoo-bin"), "-c", str(conf), "-d", db,
+                "--log-level=warn", "--stop-after-init"]
+    script = "%s -i l10n_generic_coa && %s -i sales_process_mgmt" % (
+        " ".join(map(shlex.quote, odoo_bin)), " ".join(map(shlex.quote, odoo_bin)))
+    with open(log, "wb") as output:
+        process = subprocess.Popen(["bash", "-c", script], stdin=subprocess.DEVNULL,
+                                   stdout=output, stderr=subprocess.STDOUT)
+    _DEMO.update(db=db, conf=conf, log=log, process=process)
+
+
+def pytest_unconfigure(config):
+    process = _DEMO.get("process")
+    if process is not None and process.poll() is None:
+        process.kill()
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory):
+def demo_database():
     """(name, config) of a new database with the addon and its demo data, as
     ``setup/start`` creates it (the chart of accounts first), dropped at the
     end of the session.  The user guide's screenshots are taken on it, and the
     uninstallation test uninstalls the addon from it last."""
-    db = "spm_demo_%d" % os.getpid()
-    conf = tmp_path_factory.mktemp("demo") / "odoo.conf"
-    conf.write_text(Path(odoo.tools.config.rcfile).read_text().replace(
-        "without_demo = all", "without_demo = False"))
-    for modules in ("l10n_generic_coa", "sales_process_mgmt"):
-        installed = _odoo_bin(conf, db, "-i", modules)
-        assert installed.returncode == 0, installed.stderr[-3000:]
-        assert " ERROR " not in installed.stderr, installed.stderr[-3000:]
-    yield db, conf
-    odoo.sql_db.close_db(db)
+    if not _DEMO:
+        _start_demo_build()
+    process = _DEMO["process"]
+    returncode = process.wait(timeout=1800)
+    output = _DEMO["log"].read_text(errors="replace")
+    assert returncode == 0, output[-3000:]
+    assert " ERROR " not in output, output[-3000:]
+    yield _DEMO["db"], _DEMO["conf"]
+    odoo.sql_db.close_db(_DEMO["db"])
     with odoo.sql_db.db_connect("postgres").cursor() as cr:
         cr.autocommit(True)
-        cr.execute('DROP DATABASE IF EXISTS "%s"' % db)
+        cr.execute('DROP DATABASE IF EXISTS "%s"' % _DEMO["db"])
 
 
 @pytest.fixture(scope="session")

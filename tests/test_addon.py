@@ -2,6 +2,8 @@
 role finds the Sales Process menu it should (and only that)."""
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +114,41 @@ def test_administrators_change_the_settings(env, users):
     assert menu.groups_id == env.ref("base.group_system")
     assert menu.sudo(users["director"]) not in env["ir.ui.menu"].sudo(
         users["director"]).search([("id", "=", menu.id)])
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tracked_text_files():
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.split()
+    for name in listed:
+        path = ROOT / name
+        if path.suffix in (".png", ".ico", ".jpg", ".xlsx", ".pdf") or not path.is_file():
+            continue
+        yield name, path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_the_readme_lists_every_dependency_for_an_existing_odoo():
+    """Installing into an existing Odoo: every addon the manifests depend on is
+    named in the README's list (the addon, and its expense-claim bridge)."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Installing into an existing Odoo 11", 1)[1].split("\n## ", 1)[0]
+    for addon in ("sales_process_mgmt", "sales_process_mgmt_hr_expense"):
+        manifest = load_information_from_description_file(addon)
+        for dependency in manifest["depends"]:
+            assert "`%s`" % dependency in section, (addon, dependency)
+
+
+def test_the_repository_is_self_contained():
+    """No file refers to what is outside the repository, and every requirement
+    id the code and docs use is defined in docs/REQUIREMENTS.md."""
+    defined = set(re.findall(r"^\| (R\d+) \|", (ROOT / "docs" / "REQUIREMENTS.md").read_text(),
+                             re.M))
+    assert defined == {"R%d" % n for n in range(1, 12)}
+    for name, text in _tracked_text_files():
+        # Written in pieces, so that this file does not find itself.
+        for outside in ("../" "shared", "shared" "/", "MISSION" ".md", "PLATFORM" ".md"):
+            assert outside not in text, (name, outside)
+        for used in set(re.findall(r"\bR(\d+)\b", text)):
+            assert "R%s" % used in defined, (name, used)

@@ -119,7 +119,7 @@ def test_plan_refusals(s):
     with refused(s.env, ValidationError, "another day than its plan"):
         alice_plan.visit_ids[0].sudo(s.alice).write({
             "planned_start": "%s 02:00:00" % NEXT_DAY, "planned_stop": "%s 03:00:00" % NEXT_DAY})
-    with refused(s.env, UserError, "Submit, Approve and Return buttons"):
+    with refused(s.env, UserError, "changes with its buttons only"):
         alice_plan.sudo(s.alice).state = "approved"
     with refused(s.env, UserError, "at least one visit"):
         plan(s, s.alice, date=NEXT_DAY).sudo(s.alice).action_submit()
@@ -380,8 +380,18 @@ def test_missing_reports_reminded_once(s):
         ("t_carol", "2026-03-09"), ("t_carol", "2026-03-10"), ("t_carol", "2026-03-11")]
     for each in missing:
         assert [a.user_id for a in each.activity_ids] == [each.user_id]
-        approver = s.sup_south if each.user_id == s.carol else s.sup_north
-        assert len(messages_to(each, approver)) == 1
+    # One message to each approver listing that approver's missing reports:
+    # 4 of North's salespeople, 3 of Carol's (South); none on the reports.
+    digests = {}
+    for approver in (s.sup_north, s.sup_south):
+        digests[approver] = s.env["mail.message"].search([
+            ("partner_ids", "in", approver.partner_id.ids), ("model", "=", False)])
+    assert [len(digests[s.sup_north]), len(digests[s.sup_south])] == [1, 1]
+    assert "4 daily reports" in digests[s.sup_north].body
+    assert "3 daily reports" in digests[s.sup_south].body
+    assert digests[s.sup_north].body.count("<li>") == 4
+    assert "T Carol 2026-03-10" in digests[s.sup_south].body
+    assert not any(messages_to(each, s.sup_north) for each in missing)
     with freeze_time("2026-03-11 15:00:00"):
         again = s.env["sales.daily.report"]._cron_remind_missing()
     assert not again

@@ -7,10 +7,10 @@ import pytz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from odoo.addons.sales_process_mgmt.models.analysis_rates import RATIOS, add_rates, rate
-from odoo.addons.sales_process_mgmt.models.sales_approval_mixin import local_to_utc
-from odoo.addons.sales_process_mgmt.models.sales_target_line import working_days
-from odoo.addons.sales_process_mgmt.wizards.sales_target_decompose import split_exactly
+from odoo.addons.sales_process_mgmt.lib.dates import local_to_utc, working_days
+from odoo.addons.sales_process_mgmt.lib.rates import EFFICIENCY_RATIOS as RATIOS
+from odoo.addons.sales_process_mgmt.lib.rates import KPI_RATIOS, add_rates, rate
+from odoo.addons.sales_process_mgmt.lib.split import split_exactly
 
 amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
 weights = st.lists(st.floats(min_value=-10, max_value=1e6, allow_nan=False,
@@ -39,9 +39,10 @@ def test_rates_never_divide_by_zero(numerator, denominator):
     value = rate(numerator, denominator)
     if not denominator:
         assert value == 0.0
-    sums = {name: denominator for ratio in RATIOS.values() for name in ratio[:2]}
-    figures = add_rates(sums, RATIOS)
-    assert all(figures[name] == figures[name] for name in RATIOS)  # no NaN
+    for ratios in (RATIOS, KPI_RATIOS):
+        sums = {name: denominator for ratio in ratios.values() for name in ratio[:2]}
+        figures = add_rates(sums, ratios)
+        assert all(figures[name] == figures[name] for name in ratios)  # no NaN
 
 
 @given(start=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
@@ -59,8 +60,8 @@ def test_working_days_counts_monday_to_friday(start, length):
                              "America/New_York", "UTC"]))
 def test_deadline_is_the_local_time_of_the_day(day, hours, zone):
     tz = pytz.timezone(zone)
-    utc = local_to_utc(tz, day.isoformat(), hours)
-    local = pytz.utc.localize(datetime.strptime(utc, "%Y-%m-%d %H:%M:%S")).astimezone(tz)
+    utc = local_to_utc(zone, day, hours)
+    local = pytz.utc.localize(utc).astimezone(tz)
     expected = datetime.combine(day, time()) + timedelta(hours=hours)
     # A time that does not exist (a daylight saving gap) moves by the gap.
     assert abs((local.replace(tzinfo=None) - expected).total_seconds()) <= 3600

@@ -156,6 +156,26 @@ def test_monday_action_is_idempotent_and_keeps_what_people_wrote(week):
     assert report.sales_amount == 500.0, "a closed report is left as it is"
 
 
+def test_a_director_makes_the_reports_of_a_chosen_week(week):
+    """The wizard makes the reports of the week of any of its days; over RPC the
+    public ``generate_week`` does the same; only a director may."""
+    s = week
+    wizard = s.env["sales.weekly.report.generate"].sudo(s.director).create(
+        {"day": "2026-03-12"})
+    action = wizard.action_generate()
+    reports = s.env["sales.weekly.report"].browse(action["domain"][0][2])
+    assert s.north | s.south <= reports.mapped("team_id")
+    assert set(reports.mapped("week_start")) == {MONDAY}
+    north = reports.filtered(lambda r: r.team_id == s.north)
+    assert north.sales_amount == 400.0
+    # The week before, made again from a Sunday: created once, then refreshed.
+    earlier = s.env["sales.weekly.report"].sudo(s.director).generate_week("2026-03-08")
+    again = s.env["sales.weekly.report"].sudo(s.director).generate_week("2026-03-02")
+    assert earlier == again and set(earlier.mapped("week_start")) == {"2026-03-02"}
+    with refused(s.env, AccessError, "Only a sales director makes the weekly reports"):
+        s.env["sales.weekly.report"].sudo(s.sup_north).generate_week("2026-03-12")
+
+
 def test_weekly_refusals_and_access(week):
     s = week
     report = generate(s)
@@ -355,3 +375,27 @@ def test_pdf_in_the_language_of_the_user_who_prints(week, real_pdf):
         assert chinese and chinese != english
         assert chinese.replace(" ", "") in text, (chinese, text[:300])
     assert "Sales Management Report" not in text
+
+
+def test_an_integration_makes_a_week_over_rpc(odoo_rpc, odoo_server):
+    """A director's integration calls the public method over JSON-RPC; a
+    salesperson's call is refused with the clear message."""
+    import odoorpc
+
+    from odoo.tests.common import get_db_name
+
+    port = int(odoo_server.rsplit(":", 1)[1])
+    logins = {}
+    for role in ("director", "salesperson"):
+        login = "rpc_week_%s_%s" % (role, port)
+        odoo_rpc.env["res.users"].with_context(no_reset_password=True).create({
+            "name": login, "login": login, "password": login,
+            "groups_id": [(6, 0, [odoo_rpc.env.ref(
+                "sales_process_mgmt.group_%s" % role).id])]})
+        logins[role] = odoorpc.ODOO("127.0.0.1", port=port, timeout=120)
+        logins[role].login(get_db_name(), login, login)
+    ids = logins["director"].env["sales.weekly.report"].generate_week("2026-03-12")
+    weeks = logins["director"].env["sales.weekly.report"].read(ids, ["week_start"])
+    assert {week["week_start"] for week in weeks} == {MONDAY}
+    with pytest.raises(odoorpc.error.RPCError, match="Only a sales director makes"):
+        logins["salesperson"].env["sales.weekly.report"].generate_week("2026-03-12")

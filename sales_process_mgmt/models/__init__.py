@@ -3,6 +3,8 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import sales_activity_mixin
+from . import sales_workflow_mixin
 from . import sales_approval_mixin
 from . import sales_target
 from . import sales_target_line
@@ -19,4 +21,3 @@ from . import sales_meeting_action
 from . import sales_coaching
 from . import sales_weekly_report
 from . import sales_weekly_report_target
-from . import sales_demo_story

@@ -32,3 +32,12 @@ class ResPartner(models.Model):
                     % distributor.display_name)
             if distributor and distributor == partner:
                 raise ValidationError(_("A distributor cannot be served by itself."))
+        # sudo: the customers a distributor serves may be outside the user's rules.
+        served = self.sudo().search([("sales_distributor_id", "in", self.filtered(
+            lambda partner: not partner.is_distributor).ids)], limit=1)
+        if served:
+            raise ValidationError(
+                _("%(distributor)s serves %(customer)s: choose another distributor for "
+                  "its customers before unticking 'Distributor'.")
+                % {"distributor": served.sales_distributor_id.display_name,
+                   "customer": served.display_name})

@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 
 
 class ResUsers(models.Model):
@@ -24,3 +24,21 @@ class ResUsers(models.Model):
         self.ensure_one()
         approver = self.sales_approver_id or self.sale_team_id.user_id
         return approver if approver != self else self.env["res.users"]
+
+    def _sales_tz_name(self, company=None):
+        """The time zone the user works in: the user's, else the company's (its
+        partner's), else UTC."""
+        self.ensure_one()
+        return self.tz or (company or self.company_id).partner_id.tz or "UTC"
+
+    @api.model
+    def _sales_salespeople(self, teams=None):
+        """Who plans and reports every day: the active internal users of the
+        Salesperson group who are not supervisors (the Supervisor group implies
+        Salesperson; supervisors approve), members of ``teams`` when given."""
+        salespeople = self.env.ref("sales_process_mgmt.group_salesperson").sudo().users - \
+            self.env.ref("sales_process_mgmt.group_supervisor").sudo().users
+        salespeople = salespeople.filtered(lambda user: user.active and not user.share)
+        if teams is not None:
+            salespeople = salespeople.filtered(lambda user: user.sale_team_id in teams)
+        return self.browse(salespeople.ids)

@@ -1,22 +1,15 @@
-from datetime import datetime, time, timedelta
-
-import pytz
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
+
+from ..lib import dates
 
 APPROVAL_STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
     ("approved", "Approved"),
 ]
-# Written by the workflow methods only (submit, approve, return).
-WORKFLOW_FIELDS = {
-    "state", "approver_id", "submitted_at", "first_submitted_at", "submit_count",
-    "approved_at", "approved_by_id", "return_reason", "return_count",
-}
 
 
 class SalesApprovalMixin(models.AbstractModel):
@@ -27,13 +20,19 @@ class SalesApprovalMixin(models.AbstractModel):
     and keeps its contents.  The approver is the salesperson's configured
     approver or the team leader; a sales director may approve any document.
     Nobody approves their own.  The submission notifies the approver (message
-    and activity), the approval or return notifies the author.
+    and activity), the approval or return notifies the author.  One document
+    per salesperson and day (checked, and unique in the database).
     """
 
     _name = "sales.approval.mixin"
     _description = "Sales Document Approved by the Supervisor"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["sales.activity.mixin", "sales.workflow.mixin"]
     _order = "date desc, user_id"
+    # Written by the workflow methods only (submit, approve, return).
+    _workflow_fields = frozenset({
+        "state", "approver_id", "submitted_at", "first_submitted_at", "submit_count",
+        "approved_at", "approved_by_id", "return_reason", "return_count",
+    })
 
     name = fields.Char(compute="_compute_name", store=True)
     user_id = fields.Many2one(
@@ -96,16 +95,13 @@ class SalesApprovalMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------ checks
 
-    def _is_director(self):
-        return self.env.user._is_sales_director()
-
     def _may_approve(self):
         """Whether the current user may approve or return this document."""
         self.ensure_one()
         user = self.env.user
         if user == self.user_id:
             return False
-        return user == self.approver_id or self._is_director()
+        return user == self.approver_id or user._is_sales_director()
 
     def _check_may_approve(self):
         for record in self:
@@ -120,31 +116,35 @@ class SalesApprovalMixin(models.AbstractModel):
                                   % {"approver": record.approver_id.name,
                                      "doc": record.display_name})
 
-    def _document_label(self):
-        """The document's name inside a sentence ("visit plan"), translated."""
-        return self._description
+    @api.model
+    def _check_own(self, user_id):
+        """Refuse a document written for another salesperson, unless by a director."""
+        if user_id != self.env.uid and not self.env.user._is_sales_director():
+            raise AccessError(_("You can only write your own %s; a sales director may "
+                                "write one for another salesperson.")
+                              % self._document_label())
 
-    @api.constrains("user_id", "date")
-    def _check_one_per_day(self):
-        # sudo: a constraint checks the record whoever writes it (the stored
-        # related fields the rules filter on may not be written yet).
-        for record in self.sudo():
-            # sudo: the other document of the day may be outside the user's rules.
-            if self.sudo().search_count([("user_id", "=", record.user_id.id),
-                                         ("date", "=", record.date),
-                                         ("id", "!=", record.id)]):
-                raise ValidationError(
-                    _("%(user)s already has a %(doc)s for %(date)s: open that one.")
-                    % {"user": record.user_id.name, "doc": record._document_label(),
-                       "date": record.date})
+    @api.model
+    def _check_one_per_day(self, user_id, date, exclude=None):
+        """Refuse a second document of ``user_id`` for ``date``, before it is
+        written (the unique constraint of the database is the last guard, for
+        two requests at the same moment)."""
+        # sudo: the other document of the day may be outside the user's rules.
+        others = self.sudo().search([("user_id", "=", user_id), ("date", "=", date),
+                                     ("id", "not in", exclude.ids if exclude else [])],
+                                    limit=1)
+        if others:
+            raise ValidationError(
+                _("%(user)s already has a %(doc)s for %(date)s: open that one.")
+                % {"user": others.user_id.name, "doc": self._document_label(),
+                   "date": date})
 
     @api.model
     def create(self, values):
         user_id = values.get("user_id", self.env.uid)
-        if user_id != self.env.uid and not self._is_director():
-            raise AccessError(_("You can only write your own %s; a sales director may "
-                                "write one for another salesperson.")
-                              % self._document_label())
+        self._check_own(user_id)
+        self._check_one_per_day(user_id, values.get("date") or self._fields["date"].default(
+            self))
         if "team_id" not in values:
             values["team_id"] = self.env["res.users"].browse(user_id).sale_team_id.id
         return super(SalesApprovalMixin, self.with_context(
@@ -152,9 +152,12 @@ class SalesApprovalMixin(models.AbstractModel):
 
     @api.multi
     def write(self, values):
-        if WORKFLOW_FIELDS & set(values) and not self.env.context.get("sales_workflow"):
-            raise UserError(_("The state of a %s changes with its Submit, Approve "
-                              "and Return buttons only.") % self._document_label())
+        if values.get("user_id"):
+            self._check_own(values["user_id"])
+        if "user_id" in values or "date" in values:
+            for record in self:
+                self._check_one_per_day(values.get("user_id", record.user_id.id),
+                                        values.get("date", record.date), exclude=record)
         return super(SalesApprovalMixin, self).write(values)
 
     @api.multi
@@ -167,18 +170,21 @@ class SalesApprovalMixin(models.AbstractModel):
 
     # ---------------------------------------------------------------- workflow
 
-    def _workflow_write(self, values):
-        return self.with_context(sales_workflow=True).write(values)
-
     def _check_before_submit(self):
         """Hook: refuse the submission of an incomplete document."""
+
+    def _after_submit(self):
+        """Hook: freeze what the submission freezes."""
+
+    def _before_approve(self):
+        """Hook: refuse an approval that misses something."""
 
     @api.multi
     def action_submit(self):
         for record in self:
             if record.state != "draft":
                 raise UserError(_("%s has already been submitted.") % record.display_name)
-            if record.user_id != self.env.user and not record._is_director():
+            if record.user_id != self.env.user and not self.env.user._is_sales_director():
                 raise AccessError(_("Only %s can submit this document.")
                                   % record.user_id.name)
             approver = record.user_id._sales_approver()
@@ -201,35 +207,8 @@ class SalesApprovalMixin(models.AbstractModel):
                 body=_("Submitted for approval to %s.") % approver.name,
                 partner_ids=[approver.sudo().partner_id.id],
                 subtype="mail.mt_comment")
-            record.activity_schedule_approval(approver)
+            record._sales_schedule(approver, _("Approve %s") % record.display_name)
         return True
-
-    def activity_schedule_approval(self, approver):
-        self.ensure_one()
-        self.env["mail.activity"].sudo().create({
-            # sudo: the salesperson creates an activity assigned to the supervisor.
-            "res_model_id": self.env["ir.model"]._get(self._name).id,
-            "res_id": self.id,
-            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-            "user_id": approver.id,
-            "date_deadline": fields.Date.context_today(self),
-            "summary": _("Approve %s") % self.display_name,
-        })
-
-    def _close_approval_activities(self):
-        # sudo: the approval activity is assigned to the approver, who may be
-        # another user than the one approving (a director).
-        activities = self.env["mail.activity"].sudo().search([
-            ("res_model", "=", self._name), ("res_id", "in", self.ids),
-            ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_todo").id),
-        ])
-        activities.action_feedback(_("Done: %s") % self.env.user.name)
-
-    def _after_submit(self):
-        """Hook: freeze what the submission freezes."""
-
-    def _before_approve(self):
-        """Hook: refuse an approval that misses something."""
 
     @api.multi
     def action_approve(self):
@@ -241,7 +220,8 @@ class SalesApprovalMixin(models.AbstractModel):
                 "approved_at": fields.Datetime.now(),
                 "approved_by_id": self.env.uid,
             })
-            record._close_approval_activities()
+            record._sales_close(_("Done: %s") % self.env.user.name,
+                                "mail.mail_activity_data_todo")
             record.message_post(
                 body=_("Approved by %s.") % self.env.user.name,
                 partner_ids=[record.user_id.sudo().partner_id.id],
@@ -259,7 +239,8 @@ class SalesApprovalMixin(models.AbstractModel):
                 "return_reason": reason,
                 "return_count": record.return_count + 1,
             })
-            record._close_approval_activities()
+            record._sales_close(_("Done: %s") % self.env.user.name,
+                                "mail.mail_activity_data_todo")
             record.message_post(
                 body=_("Returned by %(user)s: %(reason)s")
                 % {"user": self.env.user.name, "reason": reason},
@@ -276,32 +257,20 @@ class SalesApprovalMixin(models.AbstractModel):
             "res_model": "sales.return.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_res_model": self._name, "default_res_ids": str(self.ids)},
+            "context": {"active_model": self._name, "active_ids": self.ids},
         }
 
     # ------------------------------------------------------------------ helpers
 
-    def _user_tz(self):
+    def _tz_name(self):
+        """The time zone of the document: its salesperson's."""
         self.ensure_one()
-        return user_tz(self.user_id, self.company_id)
+        return self.user_id._sales_tz_name(self.company_id)
 
     def _local_to_utc(self, day, hours):
-        return local_to_utc(self._user_tz(), day, hours)
+        """UTC datetime (as Odoo stores it) of ``hours`` on the local ``day``."""
+        return fields.Datetime.to_string(dates.local_to_utc(
+            self._tz_name(), fields.Date.from_string(day), hours))
 
     def _local_today(self):
-        return local_today(self._user_tz())
-
-
-def user_tz(user, company):
-    """The time zone of the salesperson (else of the company, else UTC)."""
-    return pytz.timezone(user.tz or company.partner_id.tz or "UTC")
-
-
-def local_to_utc(tz, day, hours):
-    """UTC datetime string of ``hours`` (e.g. 21.5) on the local ``day`` in ``tz``."""
-    local = datetime.combine(fields.Date.from_string(day), time()) + timedelta(hours=hours)
-    return fields.Datetime.to_string(tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None))
-
-
-def local_today(tz):
-    return fields.Date.to_string(datetime.now(tz).date())
+        return fields.Date.to_string(dates.local_today(self._tz_name()))

@@ -1,9 +1,9 @@
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..lib.coaching import coaching_reason
 
 COACHING_KINDS = [
     ("coaching", "Coaching"),
@@ -26,7 +26,7 @@ class SalesCoaching(models.Model):
 
     _name = "sales.coaching"
     _description = "Coaching and Interview"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["sales.activity.mixin"]
     _order = "date desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -96,24 +96,16 @@ class SalesCoaching(models.Model):
 
     def _schedule_follow_up(self):
         """One follow-up activity of the coach per coaching, moved with its date."""
-        model = self.env["ir.model"]._get(self._name)
-        todo = self.env.ref("mail.mail_activity_data_todo")
         for coaching in self.filtered("follow_up_date"):
-            activity = self.env["mail.activity"].concat(*[
-                a for a in coaching.activity_ids
-                if a.activity_type_id == todo and a.user_id == coaching.coach_id])
+            activity = coaching._sales_activities("mail.mail_activity_data_todo",
+                                                  coaching.coach_id)
             if activity:
                 activity.write({"date_deadline": coaching.follow_up_date})
                 continue
-            # sudo: the activity is the coach's, scheduled by whoever writes the date.
-            self.env["mail.activity"].sudo().create({
-                "res_model_id": model.id,
-                "res_id": coaching.id,
-                "activity_type_id": todo.id,
-                "user_id": coaching.coach_id.id,
-                "date_deadline": coaching.follow_up_date,
-                "summary": _("Follow up the coaching of %s") % coaching.user_id.name,
-            })
+            coaching._sales_schedule(
+                coaching.coach_id,
+                _("Follow up the coaching of %s") % coaching.user_id.name,
+                date_deadline=coaching.follow_up_date)
 
     @api.multi
     def action_done(self):
@@ -129,22 +121,32 @@ class SalesCoaching(models.Model):
     def _candidates(self, users, day):
         """Whom to coach among ``users`` on ``day``: {user: (reason, detail)}.
 
-        * below target pace: the month-to-date achievement of the user's
-          monthly sales target is below the company's threshold, as a share of
-          the achievement expected by the day (the working days elapsed);
-        * low efficiency: the effective visit rate of the last 30 days is below
-          the company's threshold (only when visits were done);
-        * new salesperson: the user was created less than the company's
-          number of months ago.
-
-        Two batch reads (the targets' computed progress, one read_group of the
-        efficiency analysis), whatever the number of users.
+        The rules are ``lib.coaching.coaching_reason``'s, on the company's
+        thresholds; the figures come from two batch reads whatever the number
+        of users (``_read_coaching_figures``).
         """
-        company = self.env.user.company_id
-        proposals = {}
         if not users:
-            return proposals
+            return {}
+        company = self.env.user.company_id
+        thresholds = {"pace": company.sales_coach_achievement_threshold,
+                      "efficiency": company.sales_coach_efficiency_threshold,
+                      "new_months": company.sales_coach_new_months}
+        figures = self._read_coaching_figures(users, day)
+        proposals = {}
+        for user in users:
+            found = coaching_reason(figures[user.id], thresholds, day)
+            if found:
+                proposals[user] = (found[0], self._reason_detail(*found))
+        return proposals
+
+    @api.model
+    def _read_coaching_figures(self, users, day):
+        """{user id: figures for ``coaching_reason``}: the achievement of the
+        monthly sales target running on ``day``, the visits and effective rate
+        of the 30 days up to it, and when the user joined."""
         day_str = fields.Date.to_string(day)
+        figures = {user.id: {"joined": fields.Date.from_string(user.create_date[:10])}
+                   for user in users}
         # sudo: the proposal reads the targets and visits of the whole team.
         targets = self.env["sales.target.line"].sudo().search([
             ("user_id", "in", users.ids), ("metric", "=", "sales"),
@@ -153,29 +155,23 @@ class SalesCoaching(models.Model):
             ("date_from", "<=", day_str), ("date_to", ">=", day_str),
         ])
         for line in targets:
-            if not line.expected_rate:
-                continue
-            pace = 100.0 * line.achievement_rate / line.expected_rate
-            if pace < company.sales_coach_achievement_threshold:
-                proposals[line.user_id] = ("low_achievement", _(
-                    "%(achieved).0f%% of the monthly target achieved, %(expected).0f%% "
-                    "expected") % {"achieved": line.achievement_rate,
-                                   "expected": line.expected_rate})
+            figures[line.user_id.id].update(achievement=line.achievement_rate,
+                                            expected=line.expected_rate)
         groups = self.env["sales.efficiency.report"].sudo().read_group(
             [("user_id", "in", users.ids),
              ("date", ">", fields.Date.to_string(day - timedelta(days=30))),
              ("date", "<=", day_str)],
             ["user_id", "visit_done", "effective_rate"], ["user_id"])
         for group in groups:
-            user = users.browse(group["user_id"][0])
-            if user in proposals or not group["visit_done"]:
-                continue
-            if group["effective_rate"] < company.sales_coach_efficiency_threshold:
-                proposals[user] = ("low_efficiency", _(
-                    "%(rate).0f%% of %(visits)d visits effective in 30 days")
-                    % {"rate": group["effective_rate"], "visits": group["visit_done"]})
-        joined_after = day - relativedelta(months=company.sales_coach_new_months)
-        for user in users - self.env["res.users"].concat(*proposals):
-            if fields.Date.from_string(user.create_date[:10]) > joined_after:
-                proposals[user] = ("new_salesperson", _("Joined on %s") % user.create_date[:10])
-        return proposals
+            figures[group["user_id"][0]].update(visits_done=group["visit_done"],
+                                                effective_rate=group["effective_rate"])
+        return figures
+
+    @api.model
+    def _reason_detail(self, reason, facts):
+        if reason == "low_achievement":
+            return _("%(achieved).0f%% of the monthly target achieved, %(expected).0f%% "
+                     "expected") % facts
+        if reason == "low_efficiency":
+            return _("%(rate).0f%% of %(visits)d visits effective in 30 days") % facts
+        return _("Joined on %s") % fields.Date.to_string(facts["joined"])

@@ -3,12 +3,13 @@ from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import html_escape
 
-from .analysis_rates import sales_efficiency_rates
-from .sales_approval_mixin import local_to_utc, local_today, user_tz
-from .sales_target_line import METRICS, jit_disabled, working_days
-
-METRIC_KEYS = [metric for metric, _label in METRICS]
+from ..lib import dates
+from ..lib.rates import EFFICIENCY_RATIOS, add_rates
+from ..lib.sql import jit_disabled
+from ..lib.targets import METRIC_KEYS
+from .orm_tools import bulk_create, bulk_write, render_qweb
 
 ATTENDANCE = [
     ("present", "Present"),
@@ -34,26 +35,6 @@ CONTENT_FIELDS = {
 }
 
 
-def target_values(date, line, day_actual, month_actual):
-    """A target line of a daily report of ``date``: the month's target
-    (``line``, plain values), the day's share of it (the month's target over
-    its working days) and the month to date."""
-    day = fields.Date.from_string(date)
-    start = fields.Date.from_string(line["date_from"])
-    stop = fields.Date.from_string(line["date_to"])
-    total_days = working_days(start, stop) or 1
-    elapsed = working_days(start, day)
-    return {
-        "target_line_id": line["id"],
-        "metric": line["metric"],
-        "month_target": line["target_amount"],
-        "day_target": line["target_amount"] / total_days if day.weekday() < 5 else 0.0,
-        "day_actual": day_actual,
-        "month_actual": month_actual,
-        "expected_rate": 100.0 * elapsed / total_days,
-    }
-
-
 class SalesDailyReport(models.Model):
     """A salesperson's daily sales report (每日销售报告表, R5), signed off by the
     supervisor with comments and a quality score.
@@ -68,6 +49,10 @@ class SalesDailyReport(models.Model):
     _name = "sales.daily.report"
     _inherit = "sales.approval.mixin"
     _description = "Daily Sales Report"
+    _sql_constraints = [
+        ("user_date_unique", "UNIQUE(user_id, date)",
+         "A salesperson has one daily report per day: open the existing one."),
+    ]
 
     attendance = fields.Selection(ATTENDANCE, required=True, default="present",
                                   readonly=True, states={"draft": [("readonly", False)]})
@@ -150,9 +135,9 @@ class SalesDailyReport(models.Model):
             if not (report.first_submitted_at and report.deadline):
                 report.is_late, report.late_hours = False, 0.0
                 continue
-            delay = (fields.Datetime.from_string(report.first_submitted_at)
-                     - fields.Datetime.from_string(report.deadline))
-            report.late_hours = max(delay.total_seconds() / 3600.0, 0.0)
+            report.late_hours = dates.hours_late(
+                fields.Datetime.from_string(report.first_submitted_at),
+                fields.Datetime.from_string(report.deadline))
             report.is_late = report.late_hours > 0
 
     def _compute_market_reports(self):
@@ -226,14 +211,13 @@ class SalesDailyReport(models.Model):
             for index in range(len(periods)):
                 sums = dict(zip(measures, values[index * len(measures):
                                                  (index + 1) * len(measures)]))
-                figures[row[0]].append(sales_efficiency_rates(sums))
+                figures[row[0]].append(add_rates(sums, EFFICIENCY_RATIOS))
         template = self.env.ref("sales_process_mgmt.sales_daily_report_efficiency")
         for report in reports:
-            html = template.render({
+            report.efficiency_html = render_qweb(template, {
                 "periods": figures.get(report.id, []),
                 "currency": report.currency_id,
             })
-            report.efficiency_html = html.decode() if isinstance(html, bytes) else html
 
     def _document_label(self):
         return _("daily report")
@@ -284,14 +268,31 @@ class SalesDailyReport(models.Model):
         """Fill the figures of these reports from Odoo's records.
 
         A fixed number of queries for any number of reports, visits and
-        orders: one aggregate of the visits, one of the orders, one of the
-        facts (sales, margin, new customers, collections) of the day and of the
-        month to date, one search of the monthly targets.
+        orders: read (``_read_prefill``: one aggregate of the visits, one of
+        the orders, one of the facts of the day and of the month to date, one
+        search of the monthly targets), prepare (``_prepare_prefill_values``
+        and ``_prepare_prefill_targets`` per report, without queries), write
+        (one UPDATE of the reports, the orders' links, the target lines
+        replaced in one DELETE and one INSERT).
         """
         if not self:
             return
-        cr = self.env.cr
         self.recompute()  # the visits' stored figures, before reading them in SQL
+        figures = self._read_prefill()
+        now = fields.Datetime.now()
+        values, targets = {}, []
+        for report in self:
+            values[report.id] = dict(report._prepare_prefill_values(figures),
+                                     prefilled_at=now)
+            targets += report._prepare_prefill_targets(figures)
+        bulk_write(self, values)
+        self.env.cr.execute("DELETE FROM sales_daily_report_target WHERE report_id = ANY(%s)",
+                            (self.ids,))
+        bulk_create(self.env["sales.daily.report.target"], targets)
+
+    def _read_prefill(self):
+        """The figures of these reports' days, read in four queries."""
+        cr = self.env.cr
         keys = {"ids": self.ids, "users": [r.user_id.id for r in self],
                 "dates": [r.date for r in self]}
         cr.execute("""
@@ -324,59 +325,67 @@ class SalesDailyReport(models.Model):
             JOIN sales_target_fact f ON f.user_id = k.user_id
              AND f.date BETWEEN date_trunc('month', k.date)::date AND k.date
             GROUP BY k.id, f.metric""", keys)
-            rows = cr.fetchall()
-        facts = {}
-        for report_id, metric, day, month_to_date in rows:
-            facts[(report_id, metric)] = (day, month_to_date)
-        targets = self.env["sales.target.line"].sudo().search([
-            # sudo: the figures of the report's own salesperson, read for the supervisor too
+            facts = {(report_id, metric): (day, month)
+                     for report_id, metric, day, month in cr.fetchall()}
+        # sudo: the figures of the report's own salesperson, read for the supervisor too
+        targets = self.env["sales.target.line"].sudo().search_read([
             ("user_id", "in", self.mapped("user_id").ids),
             ("partner_id", "=", False), ("categ_id", "=", False),
             ("period_type", "=", "month"),
             ("date_from", "<=", max(self.mapped("date"))),
             ("date_to", ">=", min(self.mapped("date"))),
-        ])
-        # Plain values first: the loop below writes, and Odoo 11 empties the
-        # record cache on unlink; reading records again per report would cost
-        # a query per report and field.
+        ], ["user_id", "metric", "target_amount", "date_from", "date_to"])
         targets_of = defaultdict(list)
         for line in targets:
-            targets_of[line.user_id.id].append({
-                "id": line.id, "metric": line.metric, "target_amount": line.target_amount,
-                "date_from": line.date_from, "date_to": line.date_to})
-        reports = [(report, report.id, report.user_id.id, report.date) for report in self]
-        self.mapped("target_ids").unlink()
-        new_targets = []
-        now = fields.Datetime.now()
-        for report, report_id, user_id, date in reports:
-            counts = visits.get(report_id, (0, 0, 0, 0, 0, 0.0))
-            order_ids = orders.get(report_id) or []
-            day = {metric: facts.get((report_id, metric), (0.0, 0.0))[0]
-                   for metric in METRIC_KEYS}
-            month = {metric: facts.get((report_id, metric), (0.0, 0.0))[1]
-                     for metric in METRIC_KEYS}
-            new_targets += [
-                dict(target_values(date, line, day[line["metric"]], month[line["metric"]]),
-                     report_id=report_id)
-                for line in targets_of[user_id] if line["date_from"] <= date <= line["date_to"]]
-            report.with_context(sales_workflow=True, mail_notrack=True).write({
-                "visit_planned_count": counts[0],
-                "visit_done_count": counts[1],
-                "visit_effective_count": counts[2],
-                "visit_unplanned_count": counts[3],
-                "complaint_count": counts[4],
-                "expense_amount": counts[5],
-                "order_ids": [(6, 0, order_ids)],
-                "order_count": len(order_ids),
-                "sales_amount": day["sales"],
-                "margin_amount": day["margin"],
-                "collection_amount": day["collections"],
-                "new_customer_count": int(day["new_customers"]),
-                "prefilled_at": now,
+            targets_of[line["user_id"][0]].append(line)
+        return {"visits": visits, "orders": orders, "facts": facts, "targets": targets_of}
+
+    def _prepare_prefill_values(self, figures):
+        """The figures of this report (field values), from ``_read_prefill``."""
+        counts = figures["visits"].get(self.id, (0, 0, 0, 0, 0, 0.0))
+        order_ids = figures["orders"].get(self.id) or []
+        day = {metric: figures["facts"].get((self.id, metric), (0.0, 0.0))[0]
+               for metric in METRIC_KEYS}
+        return {
+            "visit_planned_count": counts[0],
+            "visit_done_count": counts[1],
+            "visit_effective_count": counts[2],
+            "visit_unplanned_count": counts[3],
+            "complaint_count": counts[4],
+            "expense_amount": counts[5],
+            "order_ids": [(6, 0, order_ids)],
+            "order_count": len(order_ids),
+            "sales_amount": day["sales"],
+            "margin_amount": day["margin"],
+            "collection_amount": day["collections"],
+            "new_customer_count": int(day["new_customers"]),
+        }
+
+    def _prepare_prefill_targets(self, figures):
+        """The target lines of this report: each monthly target of the
+        salesperson running on the report's day, with the day's share of it
+        (the month's target over its working days), the month to date and the
+        share of the month's working days elapsed."""
+        day = fields.Date.from_string(self.date)
+        lines = []
+        for line in figures["targets"].get(self.user_id.id, []):
+            start = fields.Date.from_string(line["date_from"])
+            stop = fields.Date.from_string(line["date_to"])
+            if not start <= day <= stop:
+                continue
+            day_actual, month_actual = figures["facts"].get((self.id, line["metric"]),
+                                                            (0.0, 0.0))
+            lines.append({
+                "report_id": self.id,
+                "target_line_id": line["id"],
+                "metric": line["metric"],
+                "month_target": line["target_amount"],
+                "day_target": dates.day_share(line["target_amount"], start, stop, day),
+                "day_actual": day_actual,
+                "month_actual": month_actual,
+                "expected_rate": dates.elapsed_share(start, stop, day),
             })
-        target_model = self.env["sales.daily.report.target"]
-        for values in new_targets:
-            target_model.create(values)
+        return lines
 
     # ---------------------------------------------------------------- workflow
 
@@ -396,46 +405,15 @@ class SalesDailyReport(models.Model):
     def _cron_remind_missing(self):
         """Find the daily reports not submitted by their deadline.
 
-        For each salesperson (the Salesperson group, not the supervisors) and
-        each working day of the company's look-back whose deadline has passed,
-        a missing report is created as a draft, prefilled, the salesperson gets
-        an activity to submit it and the approver a message, once: a report
+        For each salesperson (``res.users._sales_salespeople``) and each
+        working day of the company's look-back whose deadline has passed, a
+        missing report is created as a draft, prefilled, the salesperson gets
+        an activity to submit it and the approver one message listing the
+        missing reports of all the salespeople they approve, once: a report
         already reminded is left alone, a draft the salesperson marked as a
         leave day is not missing.
         """
-        now = datetime.utcnow()
-        salespeople = self.env.ref("sales_process_mgmt.group_salesperson").users - \
-            self.env.ref("sales_process_mgmt.group_supervisor").users
-        salespeople = salespeople.filtered(lambda user: user.active and not user.share)
-        if not salespeople:
-            return self.browse()
-        look_back = max(salespeople.mapped("company_id.sales_missing_report_days") or [1])
-        today = now.date()
-        days = [fields.Date.to_string(today - timedelta(days=n)) for n in range(look_back + 1)]
-        existing = self.search([("user_id", "in", salespeople.ids), ("date", "in", days)])
-        by_key = {(report.user_id.id, report.date): report for report in existing}
-        to_create, missing = [], self.browse()
-        for user in salespeople:
-            tz = user_tz(user, user.company_id)
-            today_here = fields.Date.from_string(local_today(tz))
-            first_day = today_here - timedelta(days=user.company_id.sales_missing_report_days)
-            created = fields.Date.from_string(user.create_date[:10])
-            for offset in range((today_here - first_day).days + 1):
-                day = first_day + timedelta(days=offset)
-                if day.weekday() >= 5 or day < created:
-                    continue
-                day_str = fields.Date.to_string(day)
-                deadline = local_to_utc(tz, day_str, user.company_id.sales_report_deadline)
-                if fields.Datetime.from_string(deadline) > now:
-                    continue
-                report = by_key.get((user.id, day_str))
-                if report is None:
-                    to_create.append({"user_id": user.id, "date": day_str,
-                                      "company_id": user.company_id.id,
-                                      "team_id": user.sale_team_id.id})
-                elif report.state == "draft" and report.attendance != "leave" \
-                        and not report.missing_notified:
-                    missing |= report
+        to_create, missing = self._find_missing(datetime.utcnow())
         created = self.browse()
         for values in to_create:
             created |= self.with_context(mail_create_nolog=True,
@@ -445,23 +423,57 @@ class SalesDailyReport(models.Model):
         missing._notify_missing()
         return missing
 
+    @api.model
+    def _find_missing(self, now):
+        """([values of the reports to create], drafts already there) of the
+        working days whose deadline has passed at ``now`` (naive UTC)."""
+        salespeople = self.env["res.users"]._sales_salespeople()
+        if not salespeople:
+            return [], self.browse()
+        look_back = max(salespeople.mapped("company_id.sales_missing_report_days") or [1])
+        days = [fields.Date.to_string(now.date() - timedelta(days=n))
+                for n in range(look_back + 2)]
+        existing = self.search([("user_id", "in", salespeople.ids), ("date", "in", days)])
+        by_key = {(report.user_id.id, report.date): report for report in existing}
+        to_create, missing = [], self.browse()
+        for user in salespeople:
+            company = user.company_id
+            tz_name = user._sales_tz_name()
+            today_here = dates.local_today(tz_name, now)
+            joined = fields.Date.from_string(user.create_date[:10])
+            for offset in range(company.sales_missing_report_days, -1, -1):
+                day = today_here - timedelta(days=offset)
+                deadline = dates.local_to_utc(tz_name, day, company.sales_report_deadline)
+                if not dates.is_working_day(day) or day < joined or deadline > now:
+                    continue
+                day_str = fields.Date.to_string(day)
+                report = by_key.get((user.id, day_str))
+                if report is None:
+                    to_create.append({"user_id": user.id, "date": day_str,
+                                      "company_id": company.id,
+                                      "team_id": user.sale_team_id.id})
+                elif report.state == "draft" and report.attendance != "leave" \
+                        and not report.missing_notified:
+                    missing |= report
+        return to_create, missing
+
     def _notify_missing(self):
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
-        model = self.env["ir.model"]._get(self._name)
+        """An activity of each salesperson per missing report, and one message
+        to each approver listing the missing reports of their salespeople."""
+        by_approver = defaultdict(lambda: self.browse())
         for report in self:
-            self.env["mail.activity"].create({
-                "res_model_id": model.id,
-                "res_id": report.id,
-                "activity_type_id": activity_type.id,
-                "user_id": report.user_id.id,
-                "date_deadline": fields.Date.context_today(self),
-                "summary": _("Submit your daily report of %s") % report.date,
-            })
+            report._sales_schedule(report.user_id,
+                                   _("Submit your daily report of %s") % report.date)
             approver = report.user_id._sales_approver()
             if approver:
-                report.message_post(
-                    body=_("The daily report of %(user)s for %(date)s was not submitted "
-                           "by its deadline.") % {"user": report.user_id.name,
-                                                   "date": report.date},
-                    partner_ids=[approver.partner_id.id], subtype="mail.mt_comment")
+                by_approver[approver] |= report
+        for approver, reports in by_approver.items():
+            items = "".join("<li>%s</li>" % html_escape(report.display_name)
+                            for report in reports.sorted(lambda r: (r.date, r.user_id.name)))
+            self._sales_notify(
+                approver,
+                "<p>%s</p><ul>%s</ul>" % (html_escape(
+                    _("%d daily reports were not submitted by their deadline:")
+                    % len(reports)), items),
+                subject=_("Daily reports missing"))
         self.with_context(sales_workflow=True).write({"missing_notified": True})

@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
 
+from ..lib.text import first_line
+from .orm_tools import check_not_blank
 from .sales_market_report import MARKET_KINDS
 
 
@@ -25,6 +27,10 @@ class SalesDailyReportMarket(models.Model):
     description = fields.Text(required=True)
     market_report_id = fields.Many2one("sales.market.report",
                                        readonly=True, ondelete="set null")
+
+    @api.constrains("description")
+    def _check_description(self):
+        check_not_blank(self, ["description"])
 
     def _check_draft(self, reports):
         if reports.filtered(lambda report: report.state != "draft"):
@@ -54,18 +60,8 @@ class SalesDailyReportMarket(models.Model):
         self.ensure_one()
         if self.market_report_id:
             raise UserError(_("A market report has already been filed from this line."))
-        report = self.report_id
-        first_line = (self.description or "").strip().splitlines()[0][:80]
-        market_report = self.env["sales.market.report"].create({
-            "title": first_line,
-            "kind": self.kind,
-            "partner_id": self.partner_id.id,
-            "competitor_id": self.competitor_id.id,
-            "product_id": self.product_id.id,
-            "description": self.description,
-            "date": report.date,
-            "daily_report_id": report.id,
-        })
+        check_not_blank(self, ["description"])
+        market_report = self.env["sales.market.report"].create(self._prepare_market_report())
         self.market_report_id = market_report
         return {
             "type": "ir.actions.act_window",
@@ -73,4 +69,18 @@ class SalesDailyReportMarket(models.Model):
             "res_id": market_report.id,
             "view_mode": "form",
             "target": "current",
+        }
+
+    def _prepare_market_report(self):
+        """The values of the market report filed from this line."""
+        report = self.report_id
+        return {
+            "title": first_line(self.description),
+            "kind": self.kind,
+            "partner_id": self.partner_id.id,
+            "competitor_id": self.competitor_id.id,
+            "product_id": self.product_id.id,
+            "description": self.description,
+            "date": report.date,
+            "daily_report_id": report.id,
         }

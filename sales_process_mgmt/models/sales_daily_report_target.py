@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
-from .analysis_rates import rate
-from .sales_target_line import METRICS
+from ..lib.rates import rate
+from ..lib.targets import METRICS
 
 
 class SalesDailyReportTarget(models.Model):

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .orm_tools import check_not_blank
+
 MARKET_KINDS = [
     ("consumer_feedback", "Consumer Feedback on a Product"),
     ("competitor_promotion", "Competitor Promotion"),
@@ -23,9 +25,6 @@ MARKET_STATES = [
 # Escalation levels: who has been told.
 LEVELS = [("0", "Not Escalated"), ("1", "Supervisor"), ("2", "Sales Director")]
 COMPLAINT_KINDS = ("distributor_complaint", "customer_complaint")
-# Written by the workflow buttons and the escalation only.
-WORKFLOW_FIELDS = {"state", "escalation_level", "escalated_at", "acknowledged_at",
-                   "acknowledged_by_id", "resolved_at"}
 
 
 class SalesMarketReport(models.Model):
@@ -43,8 +42,11 @@ class SalesMarketReport(models.Model):
 
     _name = "sales.market.report"
     _description = "Market Situation Report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["sales.activity.mixin", "sales.workflow.mixin"]
     _order = "date desc, id desc"
+    # Written by the workflow buttons and the escalation only.
+    _workflow_fields = frozenset({"state", "escalation_level", "escalated_at",
+                                  "acknowledged_at", "acknowledged_by_id", "resolved_at"})
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     title = fields.Char(required=True, track_visibility="onchange")
@@ -90,6 +92,13 @@ class SalesMarketReport(models.Model):
         for report in self:
             report.is_complaint = report.kind in COMPLAINT_KINDS
 
+    @api.constrains("title", "description")
+    def _check_text(self):
+        check_not_blank(self, ["title", "description"])
+
+    def _document_label(self):
+        return _("market report")
+
     # ------------------------------------------------------------------ people
 
     def _supervisor(self):
@@ -122,8 +131,6 @@ class SalesMarketReport(models.Model):
 
     @api.multi
     def write(self, values):
-        if WORKFLOW_FIELDS & set(values) and not self.env.context.get("sales_workflow"):
-            raise UserError(_("The state of a market report changes with its buttons only."))
         result = super(SalesMarketReport, self).write(values)
         if "severity" in values:
             self._escalate_at_once()
@@ -143,8 +150,7 @@ class SalesMarketReport(models.Model):
         current = int(self.escalation_level)
         if target <= current:
             return
-        model = self.env["ir.model"]._get(self._name)
-        activity_type = self.env.ref("sales_process_mgmt.mail_activity_type_market_report")
+        severity = dict(SEVERITIES)[self.severity]
         for level in range(current + 1, target + 1):
             users = self._level_users(level)
             if not users:
@@ -154,20 +160,14 @@ class SalesMarketReport(models.Model):
             self.sudo().message_post(
                 author_id=self.env.user.partner_id.id,
                 body=_("%(severity)s market report escalated to %(people)s: %(title)s")
-                % {"severity": dict(SEVERITIES)[self.severity],
-                   "people": ", ".join(users.mapped("name")), "title": self.title},
+                % {"severity": severity, "people": ", ".join(users.mapped("name")),
+                   "title": self.title},
                 partner_ids=users.mapped("partner_id").ids,
                 subtype="mail.mt_comment")
-            for user in users:
-                self.env["mail.activity"].sudo().create({
-                    "res_model_id": model.id,
-                    "res_id": self.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": user.id,
-                    "date_deadline": fields.Date.context_today(self),
-                    "summary": _("%(severity)s: %(title)s")
-                    % {"severity": dict(SEVERITIES)[self.severity], "title": self.title},
-                })
+            self._sales_schedule(
+                users, _("%(severity)s: %(title)s") % {"severity": severity,
+                                                       "title": self.title},
+                activity_type="sales_process_mgmt.mail_activity_type_market_report")
         self._workflow_write({"escalation_level": str(target),
                            "escalated_at": fields.Datetime.now()})
 
@@ -188,9 +188,6 @@ class SalesMarketReport(models.Model):
 
     # ---------------------------------------------------------------- workflow
 
-    def _workflow_write(self, values):
-        return self.with_context(sales_workflow=True).write(values)
-
     def _check_may_handle(self):
         for report in self:
             if not report._may_handle():
@@ -200,12 +197,8 @@ class SalesMarketReport(models.Model):
                     % {"report": report.name, "team": report.team_id.name or "-"})
 
     def _close_market_activities(self):
-        activity_type = self.env.ref("sales_process_mgmt.mail_activity_type_market_report")
-        # sudo: the activities are the supervisor's and the directors'.
-        self.env["mail.activity"].sudo().search([
-            ("res_model", "=", self._name), ("res_id", "in", self.ids),
-            ("activity_type_id", "=", activity_type.id),
-        ]).action_feedback(_("Handled by %s") % self.env.user.name)
+        self._sales_close(_("Handled by %s") % self.env.user.name,
+                          "sales_process_mgmt.mail_activity_type_market_report")
 
     @api.multi
     def action_acknowledge(self):

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .orm_tools import check_not_blank
+
 MEETING_KINDS = [
     ("morning", "Morning Meeting"),
     ("evening", "Evening Meeting"),
@@ -19,7 +21,7 @@ class SalesMeeting(models.Model):
 
     _name = "sales.meeting"
     _description = "Sales Meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["sales.activity.mixin"]
     _order = "start desc"
 
     name = fields.Char(string="Subject", required=True)
@@ -44,6 +46,10 @@ class SalesMeeting(models.Model):
     decisions = fields.Text()
     action_ids = fields.One2many("sales.meeting.action", "meeting_id", string="Action Items")
     coaching_ids = fields.One2many("sales.coaching", "meeting_id")
+
+    @api.constrains("name")
+    def _check_name(self):
+        check_not_blank(self, ["name"])
 
     @api.constrains("start", "stop")
     def _check_times(self):
@@ -83,8 +89,7 @@ class SalesMeeting(models.Model):
         self.ensure_one()
         if not self.team_id:
             raise UserError(_("Set the meeting's team to find whom to coach."))
-        members = self.team_id.member_ids.filtered(
-            lambda user: user != self.team_id.user_id and user.active)
+        members = self.env["res.users"]._sales_salespeople(self.team_id)
         already = self.coaching_ids.mapped("user_id")
         day = fields.Date.from_string(self.start[:10])
         proposals = self.env["sales.coaching"]._candidates(members - already, day)

@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
 
+from .orm_tools import check_not_blank
+
 
 class SalesMeetingAction(models.Model):
     """An action item decided in a sales meeting: its assignee gets an
@@ -41,15 +43,11 @@ class SalesMeetingAction(models.Model):
         return result
 
     def _schedule_activity(self):
-        model = self.env["ir.model"]._get("sales.meeting")
         for action in self:
-            # sudo: the chair schedules an activity for another user.
-            action.activity_id = self.env["mail.activity"].sudo().create({
-                "res_model_id": model.id,
-                "res_id": action.meeting_id.id,
-                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-                "user_id": action.user_id.id,
-                "date_deadline": action.date_deadline,
-                "summary": action.name,
-                "note": _("Action item of the meeting %s") % action.meeting_id.name,
-            })
+            action.activity_id = action.meeting_id._sales_schedule(
+                action.user_id, action.name, date_deadline=action.date_deadline,
+                note=_("Action item of the meeting %s") % action.meeting_id.name)
+
+    @api.constrains("name")
+    def _check_name(self):
+        check_not_blank(self, ["name"])

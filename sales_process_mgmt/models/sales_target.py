@@ -3,6 +3,8 @@ from datetime import date
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .orm_tools import check_not_blank
+
 
 class SalesTarget(models.Model):
     """A target plan: the company's targets for one year and their decomposition."""
@@ -71,6 +73,28 @@ class SalesTarget(models.Model):
         for target in self:
             if target.date_from > target.date_to:
                 raise ValidationError(_("The plan ends before it starts."))
+        self._check_lines_inside()
+
+    def _check_lines_inside(self):
+        """Every line's period lies inside its plan's (one query for all plans)."""
+        if not self.ids:
+            return
+        self.env.cr.execute("""
+            SELECT l.id FROM sales_target_line l JOIN sales_target t ON t.id = l.target_id
+            WHERE t.id = ANY(%s) AND (l.date_from < t.date_from OR l.date_to > t.date_to)
+            LIMIT 1""", (self.ids,))
+        row = self.env.cr.fetchone()
+        if row:
+            # sudo: the line may be one the user's rules hide; its name says which.
+            line = self.env["sales.target.line"].sudo().browse(row[0])
+            raise ValidationError(
+                _("The period %(start)s to %(end)s lies outside the plan %(plan)s.")
+                % {"start": line.date_from, "end": line.date_to, "plan": line.target_id.name})
+
+    @api.constrains("strict")
+    def _check_strict(self):
+        # sudo: the whole tree of the plan, beyond what the user's rules show.
+        self.sudo().filtered("strict").mapped("line_ids")._check_strict_split()
 
     @api.constrains("currency_id", "company_id")
     def _check_currency_id(self):
@@ -87,6 +111,10 @@ class SalesTarget(models.Model):
         for target in self:
             if not 0 <= target.warning_threshold <= 100:
                 raise ValidationError(_("The 'at risk' threshold is a percentage from 0 to 100."))
+
+    @api.constrains("name")
+    def _check_name(self):
+        check_not_blank(self, ["name"])
 
     @api.onchange("company_id")
     def _onchange_company_id(self):

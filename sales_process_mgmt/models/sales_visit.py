@@ -1,12 +1,12 @@
 from collections import defaultdict
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
+
+from ..lib import dates
 
 PURPOSES = [
     ("new_customer", "Develop a New Customer"),
@@ -142,14 +142,16 @@ class SalesVisit(models.Model):
 
     # ------------------------------------------------------------------ checks
 
-    def _tz(self):
-        return pytz.timezone(self.user_id.tz or self.company_id.partner_id.tz or "UTC")
+    def _tz_name(self):
+        return self.user_id._sales_tz_name(self.company_id)
 
     def _local_date(self, value):
-        return pytz.utc.localize(fields.Datetime.from_string(value)).astimezone(
-            self._tz()).date()
+        """The local date, in the salesperson's time zone, of a UTC datetime."""
+        return dates.local_date(self._tz_name(), fields.Datetime.from_string(value))
 
-    @api.constrains("partner_id", "lead_id")
+    # plan_id is in every create: the rule holds even when neither customer
+    # nor lead is sent.
+    @api.constrains("plan_id", "partner_id", "lead_id")
     def _check_visited(self):
         # sudo: a constraint checks the record whoever writes it.
         for visit in self.sudo():
@@ -157,7 +159,7 @@ class SalesVisit(models.Model):
                 raise ValidationError(_("Say whom the visit is for: a customer or a "
                                         "lead/opportunity."))
 
-    @api.constrains("planned_start", "planned_stop", "actual_start", "actual_stop")
+    @api.constrains("plan_id", "planned_start", "planned_stop", "actual_start", "actual_stop")
     def _check_times(self):
         # sudo: a constraint checks the record whoever writes it (the stored
         # related fields the rules filter on may not be written yet).
@@ -169,18 +171,19 @@ class SalesVisit(models.Model):
                     visit.actual_stop < visit.actual_start:
                 raise ValidationError(_("The visit to %s cannot have ended before it "
                                         "started.") % visit._visited())
-            if visit._local_date(visit.planned_start) != fields.Date.from_string(visit.date):
+            if visit._local_date(visit.planned_start) != \
+                    fields.Date.from_string(visit.plan_id.date):
                 raise ValidationError(_("The visit to %(partner)s is planned on another "
                                         "day than its plan (%(date)s).")
                                       % {"partner": visit._visited(),
-                                         "date": visit.date})
+                                         "date": visit.plan_id.date})
 
     @api.constrains("state", "missed_reason")
     def _check_missed_reason(self):
         # sudo: a constraint checks the record whoever writes it (the stored
         # related fields the rules filter on may not be written yet).
-        for visit in self.sudo():
-            if visit.state == "missed" and not (visit.missed_reason or "").strip():
+        for visit in self.sudo().filtered(lambda visit: visit.state == "missed"):
+            if not (visit.missed_reason or "").strip():
                 raise ValidationError(_("Say why the visit to %s was not done.")
                                       % visit._visited())
 
@@ -252,90 +255,113 @@ class SalesVisit(models.Model):
         return True
 
     @api.multi
+    def action_missed(self, reason):
+        """Record these visits as not done, for ``reason``."""
+        if not (reason or "").strip():
+            raise UserError(_("Say why the visit was not done."))
+        self.write({"state": "missed", "missed_reason": reason.strip()})
+        return True
+
+    @api.multi
+    def action_open_missed(self):
+        """Ask for the reason, then record the visit as not done."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Not Done"),
+            "res_model": "sales.visit.missed",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    @api.multi
     def action_reset(self):
         self.write({"state": "todo", "missed_reason": False})
         return True
-
-    def _day_bounds_utc(self):
-        """(first UTC instant, last UTC instant) of the days of these visits."""
-        days = sorted(set(self.mapped("date")))
-        tz = self[:1]._tz()
-        start = tz.localize(datetime.combine(fields.Date.from_string(days[0]), time()))
-        stop = tz.localize(datetime.combine(fields.Date.from_string(days[-1]), time()))
-        stop += timedelta(days=1)
-        return (fields.Datetime.to_string(start.astimezone(pytz.utc)),
-                fields.Datetime.to_string(stop.astimezone(pytz.utc)))
 
     @api.multi
     def action_detect_results(self):
         """Link each done visit to what came of it in Odoo (see the class).
 
-        Three searches for any number of visits; links are only added, never
-        removed, so what the salesperson linked by hand stays.
+        Three searches for any number of visits (``_find_results``); links
+        are only added, never removed, so what the salesperson linked by hand
+        stays (``_prepare_result_values``).
         """
         visits = self.filtered(lambda visit: visit.state == "done")
         if not visits:
             return True
-        date_from, date_to = visits._day_bounds_utc()
-        partners = visits.mapped("partner_id.commercial_partner_id")
-        key = defaultdict(lambda: self.browse())
+        found = visits._find_results()
         for visit in visits:
-            key[(visit.partner_id.commercial_partner_id.id, visit.user_id.id,
-                 fields.Date.from_string(visit.date))] |= visit
+            values = visit._prepare_result_values(found)
+            if values:
+                visit.write(values)
+        return True
+
+    def _result_key(self, partner, user, moment=None, day=None):
+        return (partner.commercial_partner_id.id, user.id,
+                day or self[:1]._local_date(moment))
+
+    def _find_results(self):
+        """{"orders": {(customer, salesperson, day): order ids},
+        "payments": {(customer, day): payment ids}, "leads": {lead ids that
+        changed stage on the day of their visit}, "progress": {(customer,
+        salesperson, day)}} for these done visits, in three searches."""
+        first_day = fields.Date.from_string(min(self.mapped("date")))
+        last_day = fields.Date.from_string(max(self.mapped("date")))
+        date_from, date_to = (fields.Datetime.to_string(moment) for moment in
+                              dates.local_day_bounds(self[:1]._tz_name(), first_day, last_day))
+        partners = self.mapped("partner_id.commercial_partner_id")
+        users = self.mapped("user_id")
         # sudo: a salesperson's visit may be paid through a payment or an
         # opportunity the salesperson cannot read; only links are written.
         orders = self.env["sale.order"].sudo().search([
-            ("partner_id", "child_of", partners.ids),
-            ("user_id", "in", visits.mapped("user_id").ids),
+            ("partner_id", "child_of", partners.ids), ("user_id", "in", users.ids),
             ("state", "in", ("sale", "done")),
             ("date_order", ">=", date_from), ("date_order", "<", date_to),
         ])
         payments = self.env["account.payment"].sudo().search([
-            ("partner_id", "child_of", partners.ids),
-            ("payment_type", "=", "inbound"),
+            ("partner_id", "child_of", partners.ids), ("payment_type", "=", "inbound"),
             ("state", "in", ("posted", "sent", "reconciled")),
-            ("payment_date", ">=", min(visits.mapped("date"))),
-            ("payment_date", "<=", max(visits.mapped("date"))),
+            ("payment_date", ">=", min(self.mapped("date"))),
+            ("payment_date", "<=", max(self.mapped("date"))),
         ])
         leads = self.env["crm.lead"].sudo().search([
-            ("partner_id", "child_of", partners.ids),
-            ("user_id", "in", visits.mapped("user_id").ids),
+            "|", ("id", "in", self.mapped("lead_id").ids),
+            "&", ("partner_id", "child_of", partners.ids), ("user_id", "in", users.ids),
             ("date_last_stage_update", ">=", date_from),
             ("date_last_stage_update", "<", date_to),
             ("create_date", "<", date_from),
         ])
-        for visit in visits.filtered(lambda v: v.lead_id and not v.lead_progress):
-            # A lead visited (with or without a customer) that changed stage that day.
-            lead = visit.lead_id.sudo()
-            if lead.create_date < date_from and \
-                    visit._local_date(lead.date_last_stage_update) == \
-                    fields.Date.from_string(visit.date):
-                visit.lead_progress = True
-        found = defaultdict(lambda: {"orders": set(), "payments": set(), "lead": False})
+        found = {"orders": defaultdict(set), "payments": defaultdict(set),
+                 "leads": set(), "progress": set()}
         for order in orders:
-            day = visits[:1]._local_date(order.date_order)
-            found[(order.partner_id.commercial_partner_id.id, order.user_id.id, day)][
-                "orders"].add(order.id)
-        for lead in leads:
-            day = visits[:1]._local_date(lead.date_last_stage_update)
-            found[(lead.partner_id.commercial_partner_id.id, lead.user_id.id, day)][
-                "lead"] = True
-        paid = defaultdict(set)
+            found["orders"][self._result_key(order.partner_id, order.user_id,
+                                             order.date_order)].add(order.id)
         for payment in payments:
-            paid[(payment.partner_id.commercial_partner_id.id,
-                  fields.Date.from_string(payment.payment_date))].add(payment.id)
-        for (partner_id, user_id, day), group in key.items():
-            result = found.get((partner_id, user_id, day), {})
-            values = {}
-            if result.get("orders"):
-                values["order_ids"] = [(4, order_id) for order_id in result["orders"]]
-            if paid.get((partner_id, day)):
-                values["payment_ids"] = [(4, pay_id) for pay_id in paid[(partner_id, day)]]
-            if result.get("lead"):
-                values["lead_progress"] = True
-            if values:
-                group.write(values)
-        return True
+            found["payments"][(payment.partner_id.commercial_partner_id.id,
+                               fields.Date.from_string(payment.payment_date))].add(payment.id)
+        for lead in leads:
+            day = self[:1]._local_date(lead.date_last_stage_update)
+            found["leads"].add((lead.id, day))
+            if lead.partner_id:
+                found["progress"].add(self._result_key(lead.partner_id, lead.user_id, day=day))
+        return found
+
+    def _prepare_result_values(self, found):
+        """The links to add to this done visit from what ``_find_results`` found."""
+        day = fields.Date.from_string(self.date)
+        key = self._result_key(self.partner_id, self.user_id, day=day)
+        values = {}
+        if self.partner_id and found["orders"].get(key):
+            values["order_ids"] = [(4, order_id) for order_id in sorted(found["orders"][key])]
+        paid = found["payments"].get((key[0], day))
+        if self.partner_id and paid:
+            values["payment_ids"] = [(4, payment_id) for payment_id in sorted(paid)]
+        if not self.lead_progress and (
+                (self.lead_id and (self.lead_id.id, day) in found["leads"])
+                or (self.partner_id and key in found["progress"])):
+            values["lead_progress"] = True
+        return values
 
     @api.multi
     def action_open_form(self):

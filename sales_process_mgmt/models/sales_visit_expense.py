@@ -12,8 +12,9 @@ EXPENSE_CATEGORIES = [
 
 
 class SalesVisitExpense(models.Model):
-    """An expense of a visit, counted in the efficiency evaluation (R6).  It may
-    point to the employee's expense claim (``hr.expense``) that reimburses it."""
+    """An expense of a visit, counted in the efficiency evaluation (R6).  With
+    Odoo's Expenses app, the bridge addon ``sales_process_mgmt_hr_expense``
+    links it to the employee's expense claim."""
 
     _name = "sales.visit.expense"
     _description = "Visit Expense"
@@ -28,42 +29,37 @@ class SalesVisitExpense(models.Model):
     category = fields.Selection(EXPENSE_CATEGORIES, required=True, default="transport")
     amount = fields.Monetary(required=True)
     description = fields.Char()
-    expense_id = fields.Many2one(
-        "hr.expense", string="Expense Claim", ondelete="set null",
-        help="The expense claim (Expenses app) that reimburses this expense.")
 
     @api.constrains("amount")
     def _check_amount(self):
         # sudo: a constraint checks the record whoever writes it (the stored
         # related fields the rules filter on may not be written yet).
+        categories = dict(self._fields["category"].get_description(self.env)["selection"])
         for expense in self.sudo():
             if expense.amount < 0:
                 raise ValidationError(_("An expense cannot be below zero (%(category)s: "
                                         "%(amount).2f).")
-                                      % {"category": dict(self._fields["category"]
-                                                          .get_description(self.env)
-                                                          ["selection"])[expense.category],
+                                      % {"category": categories[expense.category],
                                          "amount": expense.amount})
+
+    def _check_not_frozen(self, visits):
+        if visits._reports_frozen():
+            raise ValidationError(_("The daily report of %s is submitted: its visits' "
+                                    "expenses can no longer change.") % visits[:1].date)
 
     @api.model
     def create(self, values):
         expense = super(SalesVisitExpense, self).create(values)
-        if expense.visit_id._reports_frozen():
-            raise ValidationError(_("The daily report of %s is submitted: its visits' "
-                                    "expenses can no longer change.") % expense.date)
+        self._check_not_frozen(expense.visit_id)
         return expense
 
     @api.multi
     def write(self, values):
-        if self.mapped("visit_id")._reports_frozen():
-            raise ValidationError(_("The daily report of %s is submitted: its visits' "
-                                    "expenses can no longer change.") % self[:1].date)
+        self._check_not_frozen(self.mapped("visit_id"))
         return super(SalesVisitExpense, self).write(values)
 
     @api.multi
     def unlink(self):
-        if not self.env.context.get(MODULE_UNINSTALL_FLAG) and \
-                self.mapped("visit_id")._reports_frozen():
-            raise ValidationError(_("The daily report of %s is submitted: its visits' "
-                                    "expenses can no longer change.") % self[:1].date)
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._check_not_frozen(self.mapped("visit_id"))
         return super(SalesVisitExpense, self).unlink()

@@ -14,6 +14,10 @@ class SalesVisitPlan(models.Model):
     _name = "sales.visit.plan"
     _inherit = "sales.approval.mixin"
     _description = "Visit Plan"
+    _sql_constraints = [
+        ("user_date_unique", "UNIQUE(user_id, date)",
+         "A salesperson has one visit plan per day: open the existing one."),
+    ]
 
     visit_ids = fields.One2many("sales.visit", "plan_id", string="Visits", copy=False)
     visit_count = fields.Integer(compute="_compute_visit_counts", string="Planned Visits")
@@ -28,6 +32,11 @@ class SalesVisitPlan(models.Model):
 
     def _document_label(self):
         return _("visit plan")
+
+    @api.constrains("date")
+    def _check_visit_days(self):
+        """The visits stay on the plan's day when the plan's day changes."""
+        self.mapped("visit_ids")._check_times()
 
     def _check_before_submit(self):
         if not self.visit_ids:

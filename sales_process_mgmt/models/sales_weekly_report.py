@@ -4,14 +4,15 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .analysis_rates import rate
+from ..lib import dates
+from ..lib.rates import rate
+from ..lib.sql import jit_disabled
+from ..lib.targets import METRIC_KEYS
+from .orm_tools import bulk_create, bulk_write, render_qweb
 from .sales_market_report import MARKET_KINDS
-from .sales_target_line import METRICS, jit_disabled, working_days
 
-METRIC_KEYS = [metric for metric, _label in METRICS]
 # Written by the supervisor, kept by every refresh.
 SUPERVISOR_FIELDS = {"week_comment", "next_week_targets", "next_week_plan"}
-WORKFLOW_FIELDS = {"state", "submitted_at", "closed_at", "closed_by_id"}
 
 
 class SalesWeeklyReport(models.Model):
@@ -27,8 +28,9 @@ class SalesWeeklyReport(models.Model):
 
     _name = "sales.weekly.report"
     _description = "Weekly Sales Management Report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["sales.activity.mixin", "sales.workflow.mixin"]
     _order = "week_start desc, team_id"
+    _workflow_fields = frozenset({"state", "submitted_at", "closed_at", "closed_by_id"})
 
     name = fields.Char(compute="_compute_name", store=True)
     team_id = fields.Many2one("crm.team", required=True, readonly=True, index=True,
@@ -92,28 +94,25 @@ class SalesWeeklyReport(models.Model):
             if not report.week_start:
                 continue
             start = fields.Date.from_string(report.week_start)
-            year, week, _weekday = start.isocalendar()
             report.week_end = fields.Date.to_string(start + timedelta(days=6))
-            report.name = "%s %d-W%02d" % (report.team_id.name or "", year, week)
+            report.name = "%s %s" % (report.team_id.name or "", dates.iso_week_label(start))
 
     # ------------------------------------------------------------------ access
 
-    def _is_director(self):
-        return self.env.user._is_sales_director()
+    def _document_label(self):
+        return _("weekly report")
 
     @api.multi
     def write(self, values):
-        if WORKFLOW_FIELDS & set(values) and not self.env.context.get("sales_workflow"):
-            raise UserError(_("The state of a weekly report changes with its buttons only."))
         if SUPERVISOR_FIELDS & set(values):
             for report in self:
                 if report.state != "draft":
                     raise UserError(_("%s is submitted: the supervisor's text can no longer "
                                       "change.") % report.name)
-                if self.env.user != report.supervisor_id and not self._is_director():
+                if self.env.user != report.supervisor_id and not self.env.user._is_sales_director():
                     raise AccessError(_("Only the supervisor of %s writes its comments "
                                         "and next week's plan.") % report.team_id.name)
-        if "director_comment" in values and not self._is_director():
+        if "director_comment" in values and not self.env.user._is_sales_director():
             raise AccessError(_("Only a sales director comments on a weekly report."))
         return super(SalesWeeklyReport, self).write(values)
 
@@ -124,40 +123,28 @@ class SalesWeeklyReport(models.Model):
         for report in self:
             if report.state != "draft":
                 raise UserError(_("%s has already been submitted.") % report.name)
-            if self.env.user != report.supervisor_id and not self._is_director():
+            if self.env.user != report.supervisor_id and not self.env.user._is_sales_director():
                 raise AccessError(_("Only the supervisor of %s submits its weekly report.")
                                   % report.team_id.name)
-            report.with_context(sales_workflow=True).write({
-                "state": "submitted", "submitted_at": fields.Datetime.now()})
+            report._workflow_write({"state": "submitted",
+                                    "submitted_at": fields.Datetime.now()})
             directors = report.company_id._sales_directors()
             report.message_post(body=_("Submitted to the sales director."),
                                 partner_ids=directors.mapped("partner_id").ids,
                                 subtype="mail.mt_comment")
-            model = self.env["ir.model"]._get(self._name)
-            for director in directors:
-                # sudo: the supervisor schedules the director's reading.
-                self.env["mail.activity"].sudo().create({
-                    "res_model_id": model.id, "res_id": report.id,
-                    "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-                    "user_id": director.id,
-                    "date_deadline": fields.Date.context_today(self),
-                    "summary": _("Read %s") % report.name,
-                })
+            report._sales_schedule(directors, _("Read %s") % report.name)
         return True
 
     @api.multi
     def action_close(self):
-        if not self._is_director():
+        if not self.env.user._is_sales_director():
             raise AccessError(_("Only a sales director closes a weekly report."))
         for report in self:
             if report.state != "submitted":
                 raise UserError(_("%s must be submitted before it is closed.") % report.name)
-        self.with_context(sales_workflow=True).write({
-            "state": "closed", "closed_at": fields.Datetime.now(),
-            "closed_by_id": self.env.uid})
-        # sudo: the activities are the directors'.
-        self.env["mail.activity"].sudo().search([
-            ("res_model", "=", self._name), ("res_id", "in", self.ids)]).action_feedback()
+        self._workflow_write({"state": "closed", "closed_at": fields.Datetime.now(),
+                              "closed_by_id": self.env.uid})
+        self._sales_close()
         for report in self:
             report.message_post(body=_("Closed by %s.") % self.env.user.name,
                                 partner_ids=report.supervisor_id.partner_id.ids,
@@ -171,41 +158,73 @@ class SalesWeeklyReport(models.Model):
         self._refresh()
         return True
 
-    # ------------------------------------------------------------------- cron
+    # ------------------------------------------------------------- generation
+
+    @api.model
+    def generate_week(self, day):
+        """Make the weekly reports of the ISO week of ``day`` (a date or an
+        ISO date string) for every team that has a leader, and return them.
+
+        Public (callable over RPC by a sales director): a report of the week
+        that does not exist yet is created, one that exists is refreshed
+        unless closed; what the supervisor and the director wrote is kept.
+        """
+        if not self.env.user._is_sales_director():
+            raise AccessError(_("Only a sales director makes the weekly reports."))
+        day = fields.Date.from_string(day) if isinstance(day, str) else day
+        week_start = fields.Date.to_string(dates.week_start(day))
+        teams = self.env["crm.team"].search([("user_id", "!=", False)])
+        existing = self.search([("team_id", "in", teams.ids), ("week_start", "=", week_start)])
+        created = self.browse()
+        for team in teams - existing.mapped("team_id"):
+            created |= self.with_context(mail_create_nolog=True).create(
+                self._prepare_report_values(team, week_start))
+        reports = existing | created
+        reports.filtered(lambda report: report.state != "closed")._refresh()
+        return reports
+
+    @api.model
+    def _prepare_report_values(self, team, week_start):
+        """The values of the new weekly report of ``team`` for the week of ``week_start``."""
+        return {"team_id": team.id, "week_start": week_start,
+                "company_id": team.company_id.id or self.env.user.company_id.id}
 
     @api.model
     def _cron_generate(self, today=None):
-        """Create (or refresh) the weekly report of every team with a leader
-        for the week just ended.  Idempotent: a re-run creates nothing twice and
-        keeps what people wrote; a closed report is left as it is."""
+        """Every Monday: the reports of the week just ended (see ``generate_week``)."""
         today = fields.Date.from_string(today or fields.Date.context_today(self))
-        week_start = fields.Date.to_string(today - timedelta(days=today.weekday() + 7))
-        teams = self.env["crm.team"].search([("user_id", "!=", False)])
-        existing = self.search([("team_id", "in", teams.ids), ("week_start", "=", week_start)])
-        missing = teams - existing.mapped("team_id")
-        created = self.browse()
-        for team in missing:
-            created |= self.with_context(mail_create_nolog=True).create({
-                "team_id": team.id, "week_start": week_start,
-                "company_id": team.company_id.id or self.env.user.company_id.id})
-        reports = (existing | created).filtered(lambda report: report.state != "closed")
-        reports._refresh()
-        return existing | created
+        return self.generate_week(dates.previous_week_start(today))
 
     # ----------------------------------------------------------------- figures
 
     def _refresh(self):
         """Compute the figures of these reports, a fixed number of queries per
-        distinct week whatever the number of teams and salespeople."""
+        distinct week whatever the number of teams and salespeople: read
+        (``_read_week``), prepare (``_prepare_refresh_values`` per report, no
+        query), write (one UPDATE, the target lines replaced in one DELETE and
+        one INSERT)."""
         by_week = defaultdict(lambda: self.browse())
         for report in self:
             by_week[report.week_start] |= report
         for week_start, reports in by_week.items():
-            reports._refresh_week(fields.Date.from_string(week_start))
+            reports.recompute()
+            figures = reports._read_week(fields.Date.from_string(week_start))
+            now = fields.Datetime.now()
+            values, targets = {}, []
+            for report in reports:
+                values[report.id] = dict(report._prepare_refresh_values(figures),
+                                         refreshed_at=now)
+                targets += [dict(line, weekly_report_id=report.id)
+                            for line in report._prepare_target_values(figures)]
+            bulk_write(reports, values)
+            self.env.cr.execute(
+                "DELETE FROM sales_weekly_report_target WHERE weekly_report_id = ANY(%s)",
+                (reports.ids,))
+            bulk_create(self.env["sales.weekly.report.target"], targets)
 
-    def _refresh_week(self, start):
+    def _read_week(self, start):
+        """Everything the reports of these teams need for the week of ``start``."""
         cr = self.env.cr
-        self.recompute()
         end = start + timedelta(days=6)
         month_start = end.replace(day=1)
         teams = self.mapped("team_id")
@@ -219,8 +238,8 @@ class SalesWeeklyReport(models.Model):
             FROM sales_target_fact f
             WHERE f.team_id = ANY(%(teams)s) AND f.date BETWEEN %(from)s AND %(end)s
             GROUP BY f.team_id, f.metric""", params)
-            rows = cr.fetchall()
-        facts = {(team, metric): (week, month) for team, metric, week, month in rows}
+            facts = {(team, metric): (week, month) for team, metric, week, month in
+                     cr.fetchall()}
         cr.execute("""
             SELECT v.team_id,
                    COUNT(*) FILTER (WHERE v.planned),
@@ -232,14 +251,9 @@ class SalesWeeklyReport(models.Model):
             WHERE v.team_id = ANY(%(teams)s) AND v.date BETWEEN %(start)s AND %(end)s
             GROUP BY v.team_id""", params)
         visits = {row[0]: row[1:] for row in cr.fetchall()}
-        cr.execute("""
-            SELECT t.id, COUNT(u.id)
-            FROM crm_team t
-            JOIN res_users u ON u.sale_team_id = t.id AND u.active AND NOT u.share
-             AND u.id IS DISTINCT FROM t.user_id
-            WHERE t.id = ANY(%(teams)s)
-            GROUP BY t.id""", params)
-        salespeople = dict(cr.fetchall())
+        salespeople = defaultdict(int)
+        for user in self.env["res.users"]._sales_salespeople(teams):
+            salespeople[user.sale_team_id.id] += 1
         cr.execute("""
             SELECT r.team_id,
                    COUNT(*) FILTER (WHERE r.state <> 'draft'),
@@ -257,69 +271,71 @@ class SalesWeeklyReport(models.Model):
             GROUP BY p.team_id""", params)
         plans = {row[0]: row[1:] for row in cr.fetchall()}
         # sudo: the report sums the whole team's targets whoever refreshes it.
-        targets = self.env["sales.target.line"].sudo().search([
+        targets = self.env["sales.target.line"].sudo().search_read([
             ("team_id", "in", teams.ids), ("user_id", "=", False),
             ("partner_id", "=", False), ("categ_id", "=", False),
             ("period_type", "=", "month"),
             ("date_from", "<=", fields.Date.to_string(end)),
             ("date_to", ">=", fields.Date.to_string(min(start, month_start))),
-        ])
-        competitors = self._competitor_dynamics(params)
-        abnormal = self._abnormal_customers(params)
-        days_due = working_days(start, end)
-        # Replaced in one unlink: Odoo 11 empties the cache at each unlink.
-        self.mapped("target_ids").unlink()
-        for report in self:
-            team = report.team_id.id
-            planned, done, effective, with_order = visits.get(team, (0, 0, 0, 0))
-            submitted, late = daily.get(team, (0, 0))
-            approved, first_time = plans.get(team, (0, 0))
-            people = salespeople.get(team, 0)
-            sales = facts.get((team, "sales"), (0.0, 0.0))[0]
-            due = days_due * people
-            report.with_context(sales_workflow=True).write({
-                "sales_amount": sales,
-                "new_customer_count": int(facts.get((team, "new_customers"), (0, 0))[0]),
-                "collection_amount": facts.get((team, "collections"), (0.0, 0.0))[0],
-                "visit_planned": planned, "visit_done": done, "visit_effective": effective,
-                "visit_with_order": with_order,
-                "effective_rate": rate(effective, done),
-                "transaction_rate": rate(with_order, done),
-                "salesperson_count": people,
-                "avg_sales_per_salesperson": sales / people if people else 0.0,
-                "reports_due": due, "reports_submitted": submitted, "reports_late": late,
-                "reports_missing": max(due - submitted, 0),
-                "plans_approved": approved, "plans_first_time": first_time,
-                "target_ids": [
-                    (0, 0, values) for values in report._target_values(
-                        targets, facts, start, end, month_start)],
-                "competitor_html": competitors.get(team, ""),
-                "abnormal_html": abnormal.get(team, ("", 0))[0],
-                "abnormal_count": abnormal.get(team, ("", 0))[1],
-                "refreshed_at": fields.Datetime.now(),
-            })
+        ], ["team_id", "metric", "target_amount", "date_from", "date_to"])
+        return {
+            "start": start, "end": end, "month_start": month_start,
+            "facts": facts, "visits": visits, "salespeople": salespeople, "daily": daily,
+            "plans": plans, "targets": targets,
+            "competitors": self._competitor_dynamics(params),
+            "abnormal": self._abnormal_customers(params),
+        }
 
-    def _target_values(self, targets, facts, start, end, month_start):
+    def _prepare_refresh_values(self, figures):
+        """The figures of this report (field values), from ``_read_week``."""
+        team = self.team_id.id
+        facts = figures["facts"]
+        planned, done, effective, with_order = figures["visits"].get(team, (0, 0, 0, 0))
+        submitted, late = figures["daily"].get(team, (0, 0))
+        approved, first_time = figures["plans"].get(team, (0, 0))
+        people = figures["salespeople"].get(team, 0)
+        sales = facts.get((team, "sales"), (0.0, 0.0))[0]
+        due = dates.working_days(figures["start"], figures["end"]) * people
+        abnormal_html, abnormal_count = figures["abnormal"].get(team, ("", 0))
+        return {
+            "sales_amount": sales,
+            "new_customer_count": int(facts.get((team, "new_customers"), (0, 0))[0]),
+            "collection_amount": facts.get((team, "collections"), (0.0, 0.0))[0],
+            "visit_planned": planned, "visit_done": done, "visit_effective": effective,
+            "visit_with_order": with_order,
+            "effective_rate": rate(effective, done),
+            "transaction_rate": rate(with_order, done),
+            "salesperson_count": people,
+            "avg_sales_per_salesperson": sales / people if people else 0.0,
+            "reports_due": due, "reports_submitted": submitted, "reports_late": late,
+            "reports_missing": max(due - submitted, 0),
+            "plans_approved": approved, "plans_first_time": first_time,
+            "competitor_html": figures["competitors"].get(team, ""),
+            "abnormal_html": abnormal_html,
+            "abnormal_count": abnormal_count,
+        }
+
+    def _prepare_target_values(self, figures):
         """Per metric: the week's share of the team's monthly targets (each
         month's target over its working days, for the week's working days in
         that month) and the month to date of the week's last day."""
-        team = self.team_id
+        start, end = figures["start"], figures["end"]
         values = []
         for metric in METRIC_KEYS:
-            lines = [line for line in targets if line.team_id == team and
-                     line.metric == metric]
+            lines = [line for line in figures["targets"]
+                     if line["team_id"][0] == self.team_id.id and line["metric"] == metric]
             if not lines:
                 continue
             week_target = month_target = 0.0
             for line in lines:
-                line_start = fields.Date.from_string(line.date_from)
-                line_end = fields.Date.from_string(line.date_to)
-                overlap = working_days(max(start, line_start), min(end, line_end))
-                week_target += line.target_amount * overlap / (
-                    working_days(line_start, line_end) or 1)
+                line_start = fields.Date.from_string(line["date_from"])
+                line_end = fields.Date.from_string(line["date_to"])
+                week_target += dates.overlap_share(line["target_amount"], line_start,
+                                                   line_end, start, end)
                 if line_start <= end <= line_end:
-                    month_target += line.target_amount
-            week_actual, month_actual = facts.get((team.id, metric), (0.0, 0.0))
+                    month_target += line["target_amount"]
+            week_actual, month_actual = figures["facts"].get((self.team_id.id, metric),
+                                                             (0.0, 0.0))
             values.append({
                 "metric": metric, "week_target": week_target, "week_actual": week_actual,
                 "month_target": month_target, "month_actual": month_actual,
@@ -347,7 +363,7 @@ class SalesWeeklyReport(models.Model):
                      "reports": [(item.date, kinds[item.kind], item.severity, item.title)
                                  for item in items]}
                     for competitor, items in groups.items()]
-            html[team_id] = _render(template, {"rows": rows})
+            html[team_id] = render_qweb(template, {"rows": rows})
         return html
 
     def _abnormal_customers(self, params):
@@ -403,11 +419,6 @@ class SalesWeeklyReport(models.Model):
                 complaint.partner_id.commercial_partner_id.display_name or "-",
                 complaint_label, "%s %s" % (complaint.name, complaint.title)))
         template = self.env.ref("sales_process_mgmt.sales_weekly_report_abnormal")
-        return {team_id: (_render(template, {"rows": sorted(items, key=lambda r: r[0] or "")}),
+        return {team_id: (render_qweb(template, {"rows": sorted(items, key=lambda r: r[0] or "")}),
                           len({item[0] for item in items}))
                 for team_id, items in rows.items()}
-
-
-def _render(template, values):
-    html = template.render(values)
-    return html.decode() if isinstance(html, bytes) else html

@@ -1,11 +1,13 @@
 from odoo import api, fields, models, tools
 
-from ..models.sales_target_line import METRICS, actuals_sql, jit_disabled
+from ..lib.sql import jit_disabled
+from ..lib.targets import METRICS, OWNER_TYPES, PERIOD_TYPES
 
 
 class SalesTargetAnalysis(models.Model):
     """Target and actual of every target line, for the pivot and graph views
-    (SQL view; the actuals come from the same query as the lines' own)."""
+    (SQL view; the actuals come from the same query as the lines' own,
+    ``sales.target.fact._actuals_query``)."""
 
     _name = "sales.target.analysis"
     _description = "Target Achievement Analysis"
@@ -19,12 +21,8 @@ class SalesTargetAnalysis(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     metric = fields.Selection(METRICS, readonly=True)
     date_from = fields.Date(string="Period", readonly=True)
-    period_type = fields.Selection(
-        [("year", "Year"), ("quarter", "Quarter"), ("month", "Month")],
-        readonly=True)
-    owner_type = fields.Selection(
-        [("company", "Company"), ("team", "Team"), ("salesperson", "Salesperson"),
-         ("distributor", "Distributor")], string="Level", readonly=True)
+    period_type = fields.Selection(PERIOD_TYPES, readonly=True)
+    owner_type = fields.Selection(OWNER_TYPES, string="Level", readonly=True)
     team_id = fields.Many2one("crm.team", string="Team / Region", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Distributor", readonly=True)
@@ -42,23 +40,26 @@ class SalesTargetAnalysis(models.Model):
                 lazy=lazy)
 
     @api.model
-    def _search(self, args, offset=0, limit=None, order=None, count=False,
-                access_rights_uid=None):
+    def _search(self, *args, **kwargs):
         with jit_disabled(self.env.cr):
-            return super(SalesTargetAnalysis, self)._search(
-                args, offset=offset, limit=limit, order=order, count=count,
-                access_rights_uid=access_rights_uid)
+            return super(SalesTargetAnalysis, self)._search(*args, **kwargs)
 
+    @api.model_cr
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         # The view's SQL is the module's own text (no value of a user in it).
         self.env.cr.execute(  # pylint: disable=sql-injection
-            """
-CREATE OR REPLACE VIEW sales_target_analysis AS (
-SELECT l.id, l.id AS line_id, l.target_id, l.parent_id, l.company_id, l.metric,
+            "CREATE OR REPLACE VIEW %s AS (\n%s\n)" % (self._table, self._query()))
+
+    def _select(self):
+        return """l.id, l.id AS line_id, l.target_id, l.parent_id, l.company_id, l.metric,
        l.date_from, l.period_type, l.owner_type, l.team_id, l.user_id, l.partner_id,
        l.categ_id, l.target_amount, a.actual_amount,
-       a.actual_amount - l.target_amount AS gap_amount
-FROM sales_target_line l
-JOIN (%s) a ON a.line_id = l.id
-)""" % actuals_sql())
+       a.actual_amount - l.target_amount AS gap_amount"""
+
+    def _from(self):
+        return "sales_target_line l\nJOIN (%s) a ON a.line_id = l.id" % (
+            self.env["sales.target.fact"]._actuals_query())
+
+    def _query(self):
+        return "SELECT %s\nFROM %s" % (self._select(), self._from())

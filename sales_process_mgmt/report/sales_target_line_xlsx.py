@@ -1,6 +1,6 @@
 from odoo import _, models
 
-from ..models.sales_target_line import METRICS, STATUSES
+from ..lib.targets import METRICS, STATUSES
 from .xlsx_formats import formats, header
 
 

@@ -3,7 +3,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.sales_target_line import SalesTargetLine
+from ..lib import dates
+from ..lib.split import digits_of, split_exactly
+from ..lib.targets import CATEGORY_METRICS
 
 DIMENSIONS = [
     ("quarter", "Quarters"),
@@ -17,30 +19,6 @@ DIMENSION_KEY = {"team": "team_id", "user": "user_id", "distributor": "partner_i
                  "categ": "categ_id"}
 FACT_KEY = {"team_id": "team_id", "user_id": "user_id", "partner_id": "distributor_id",
             "categ_id": "categ_id"}
-
-
-def split_exactly(total, weights, digits):
-    """Split ``total`` in proportion to ``weights``, rounded to ``digits`` decimals,
-    so that the parts add up to ``total`` exactly (largest remainder method).
-
-    With no positive weight the split is even.  The total is first rounded to
-    ``digits``; the parts are whole multiples of 10**-digits.
-    """
-    if not weights:
-        return []
-    unit = 10 ** digits
-    units = int(round(total * unit))
-    if sum(w for w in weights if w > 0) <= 0:
-        weights = [1.0] * len(weights)
-    weights = [max(w, 0.0) for w in weights]
-    weight_sum = sum(weights)
-    exact = [units * w / weight_sum for w in weights]
-    parts = [int(x) for x in exact]
-    remainder = units - sum(parts)
-    by_fraction = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
-    for index in by_fraction[:remainder]:
-        parts[index] += 1
-    return [part / unit for part in parts]
 
 
 class SalesTargetDecompose(models.TransientModel):
@@ -60,7 +38,12 @@ class SalesTargetDecompose(models.TransientModel):
     target_amount = fields.Float(related="line_id.target_amount", readonly=True)
     metric = fields.Selection(related="line_id.metric", readonly=True)
     dimension = fields.Selection(DIMENSIONS, string="Split Into", required=True,
-                                 default="month")
+                                 default=lambda self: self._default_dimension())
+    allowed_dimensions = fields.Char(
+        string="This Target Splits Into", compute="_compute_allowed_dimensions",
+        help="The dimensions along which this target can be decomposed: shorter "
+             "periods than its own, the levels below its owner, product categories "
+             "for sales and margin.")
     method = fields.Selection(
         selection=[("even", "Evenly"), ("weights", "By Weights"),
                    ("last_year", "By Last Year's Actuals")],
@@ -72,10 +55,51 @@ class SalesTargetDecompose(models.TransientModel):
     )
     line_ids = fields.One2many("sales.target.decompose.line", "wizard_id", string="Parts")
 
+    @api.model
+    def _default_dimension(self):
+        line = self.env["sales.target.line"]
+        if self.env.context.get("active_model") == "sales.target.line":
+            line = line.browse(self.env.context.get("active_id"))
+        allowed = self._dimensions_of(line)
+        return allowed[0] if allowed else "month"
+
+    @api.model
+    def _dimensions_of(self, line):
+        """The dimensions ``line`` can be split into, in the order of DIMENSIONS."""
+        if not line:
+            return []
+        allowed = []
+        if line.period_type == "year":
+            allowed.append("quarter")
+        if line.period_type in ("year", "quarter"):
+            allowed.append("month")
+        if not (line.team_id or line.user_id or line.partner_id):
+            allowed.append("team")
+        if line.team_id and not (line.user_id or line.partner_id):
+            allowed.append("user")
+        if not line.partner_id:
+            allowed.append("distributor")
+        if line.metric in CATEGORY_METRICS:
+            allowed.append("categ")
+        return allowed
+
+    @api.depends("line_id")
+    def _compute_allowed_dimensions(self):
+        labels = dict(self._fields["dimension"].get_description(self.env)["selection"])
+        for wizard in self:
+            wizard.allowed_dimensions = ", ".join(
+                labels[key] for key in self._dimensions_of(wizard.line_id))
+
     @api.onchange("line_id", "dimension", "method")
     def _onchange_propose(self):
         if not self.line_id:
-            return
+            return None
+        if self.dimension not in self._dimensions_of(self.line_id):
+            self.line_ids = [(5, 0, 0)]
+            return {"warning": {
+                "title": _("Choose another dimension"),
+                "message": _("%(line)s splits into: %(allowed)s.")
+                % {"line": self.line_id.display_name, "allowed": self.allowed_dimensions}}}
         parts = self._propose_parts()
         if self.method == "last_year":
             weights = self._last_year_weights(parts)
@@ -83,33 +107,34 @@ class SalesTargetDecompose(models.TransientModel):
             weights = [1.0] * len(parts)
         self.line_ids = [(5, 0, 0)] + [
             (0, 0, dict(part, weight=weight)) for part, weight in zip(parts, weights)]
+        return None
 
     def _propose_parts(self):
-        """The children's keys along the chosen dimension (dicts of line values)."""
+        """The children's keys along the chosen dimension (dicts of line values):
+        the periods, or the teams, salespeople, distributors and categories of
+        the plan's company that take part in the sales process."""
         parent = self.line_id
-        start = fields.Date.from_string(parent.date_from)
-        end = fields.Date.from_string(parent.date_to)
+        company = parent.company_id
         if self.dimension in ("quarter", "month"):
-            if self.dimension == "quarter" and parent.period_type != "year":
-                raise UserError(_("Only a yearly target splits into quarters."))
-            if parent.period_type == "month":
-                raise UserError(_("A monthly target cannot be split into shorter periods."))
+            start = fields.Date.from_string(parent.date_from)
+            end = fields.Date.from_string(parent.date_to)
             return [{"date_from": fields.Date.to_string(a), "date_to": fields.Date.to_string(b)}
-                    for a, b in SalesTargetLine.sub_periods(start, end, self.dimension)]
+                    for a, b in dates.sub_periods(start, end, self.dimension)]
+        users = self.env["res.users"]
         if self.dimension == "team":
+            salespeople = users._sales_salespeople()
+            supervisors = self.env.ref("sales_process_mgmt.group_supervisor").sudo().users
             records = self.env["crm.team"].search(
-                [("company_id", "in", [parent.company_id.id, False])])
+                [("company_id", "in", [company.id, False])]).filtered(
+                lambda team: team.user_id in supervisors or team in salespeople.mapped(
+                    "sale_team_id"))
         elif self.dimension == "user":
-            team = parent.team_id
-            if not team:
-                raise UserError(_("Split a target into salespeople from a team's target."))
-            records = (team.member_ids | team.user_id).sorted("name")
+            records = users._sales_salespeople(parent.team_id).filtered(
+                lambda user: user.company_id == company).sorted("name")
         elif self.dimension == "distributor":
-            records = self.env["res.partner"].search([("is_distributor", "=", True)])
+            records = self.env["res.partner"].search([
+                ("is_distributor", "=", True), ("company_id", "in", [company.id, False])])
         else:
-            if parent.metric not in ("sales", "margin"):
-                raise UserError(_("Only sales amount and gross margin split into product "
-                                  "categories."))
             records = self.env["product.category"].search(
                 [("parent_id", "=", parent.categ_id.id or False)])
         return [{DIMENSION_KEY[self.dimension]: record.id} for record in records]
@@ -165,12 +190,7 @@ class SalesTargetDecompose(models.TransientModel):
     def _digits(self):
         if self.line_id.metric == "new_customers":
             return 0
-        rounding = self.line_id.currency_id.rounding or 0.01
-        digits = 0
-        while rounding < 1 and digits < 6:
-            rounding *= 10
-            digits += 1
-        return digits
+        return digits_of(self.line_id.currency_id.rounding)
 
     def _amounts(self):
         return split_exactly(self.line_id.target_amount, self.line_ids.mapped("weight"),
@@ -180,6 +200,10 @@ class SalesTargetDecompose(models.TransientModel):
         """Create the children (with the user's rights: a supervisor only within
         the team, by the record rules)."""
         self.ensure_one()
+        if self.dimension not in self._dimensions_of(self.line_id):
+            raise UserError(_("%(line)s splits into: %(allowed)s.")
+                            % {"line": self.line_id.display_name,
+                               "allowed": self.allowed_dimensions})
         if not self.line_ids:
             raise UserError(_("There is nothing to split the target into."))
         parent = self.line_id

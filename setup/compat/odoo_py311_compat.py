@@ -2,7 +2,7 @@
 
 Odoo 11.0 was written for Python 3.5 - 3.7.  This module holds the project's
 fixes for the incompatibilities met on 3.11, nothing else.  Each fix names the
-incompatibility it answers (the numbers are those of ``shared/PLATFORM.md``).
+incompatibility it answers, numbered in the order they appear when Odoo starts.
 
 How it is applied
 -----------------

@@ -1,9 +1,11 @@
 """The user guide's screenshots, taken on the demo database by the demo users
 (see docs/guide/): each role walks through the screens of its routine, and
-each screen must open without an error.  The screenshots are written to
-docs/guide/images/ every time the suite runs, so they always show the
-current code (regenerate them alone with ``setup/screenshots``)."""
+each screen must open without an error.  The suite writes the screenshots to
+a folder of its own (tests/browser/screenshots/guide/, not tracked), so that a
+test run leaves the repository as it was; ``setup/screenshots`` runs these
+tests with ``SPM_GUIDE_IMAGES=docs/guide/images`` to update the guide."""
 
+import os
 import re
 from pathlib import Path
 
@@ -12,7 +14,10 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
-IMAGES = ROOT / "docs" / "guide" / "images"
+IMAGES = Path(os.environ.get("SPM_GUIDE_IMAGES")
+              or ROOT / "tests" / "browser" / "screenshots" / "guide")
+if not IMAGES.is_absolute():
+    IMAGES = ROOT / IMAGES
 ROOT_MENU = ".oe_application_menu_placeholder a[data-menu-xmlid='sales_process_mgmt.menu_root']"
 ERRORS = ".modal .o_dialog_warning, .modal-title:has-text('Error'), .o_notification.o_error"
 
