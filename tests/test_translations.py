@@ -1,17 +1,22 @@
-"""The addon's Chinese translations are complete: every string the installed
-addon offers for translation (exported by Odoo from the code, the views, the
-menus, the reports) has a zh_CN and a zh_TW translation, and the .pot is up to
-date."""
+"""The Chinese translations are complete: every string an installed addon of
+the product offers for translation (exported by Odoo from the code, the views,
+the menus, the reports) has a zh_CN and a zh_TW translation, and each .pot is
+up to date.  The expense-claim bridge is checked in the database where it is
+installed."""
 
 import io
+import os
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from read_access import database
 
+from odoo.tests.common import get_db_name
 from odoo.tools.translate import trans_export
 
-I18N = Path(__file__).resolve().parent.parent / "sales_process_mgmt" / "i18n"
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS = {"sales_process_mgmt": None, "sales_process_mgmt_hr_expense": "SPM_BRIDGE_DB"}
 
 
 def _catalog(path):
@@ -19,29 +24,32 @@ def _catalog(path):
         return read_po(handle)
 
 
-@pytest.fixture(scope="module")
-def exported():
-    """The msgids Odoo exports for the addon from the test database."""
-    import odoo
-    from odoo.tests.common import get_db_name
-
+@pytest.fixture(scope="module", params=sorted(ADDONS))
+def exported(request):
+    """(addon, the msgids Odoo exports for it) from the database it is installed in."""
+    addon = request.param
+    variable = ADDONS[addon]
+    db = os.environ.get(variable) if variable else get_db_name()
+    assert db, "%s is not set: run the suite with ./setup/test" % variable
     buffer = io.BytesIO()
-    with odoo.registry(get_db_name()).cursor() as cr:
-        trans_export(False, ["sales_process_mgmt"], buffer, "po", cr)
+    with database(db) as env:
+        trans_export(False, [addon], buffer, "po", env.cr)
     buffer.seek(0)
-    return {message.id for message in read_po(buffer) if message.id}
+    return addon, {message.id for message in read_po(buffer) if message.id}
 
 
 def test_the_template_is_up_to_date(exported):
-    template = {message.id for message in _catalog(I18N / "sales_process_mgmt.pot")
+    addon, msgids = exported
+    template = {message.id for message in _catalog(ROOT / addon / "i18n" / ("%s.pot" % addon))
                 if message.id}
-    assert sorted(exported - template) == [], "regenerate the .pot (see the README)"
+    assert sorted(msgids - template) == [], "regenerate the .pot (see the README)"
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "zh_TW"])
 def test_every_string_is_translated(exported, lang):
-    catalog = _catalog(I18N / ("%s.po" % lang))
-    missing = sorted(msgid for msgid in exported
+    addon, msgids = exported
+    catalog = _catalog(ROOT / addon / "i18n" / ("%s.po" % lang))
+    missing = sorted(msgid for msgid in msgids
                      if not (catalog.get(msgid) and catalog.get(msgid).string))
     assert missing == [], "%d strings without a %s translation" % (len(missing), lang)
     fuzzy = sorted(message.id for message in catalog if message.id and message.fuzzy)

@@ -176,8 +176,10 @@ class SalesWeeklyReport(models.Model):
         teams = self.env["crm.team"].search([("user_id", "!=", False)])
         existing = self.search([("team_id", "in", teams.ids), ("week_start", "=", week_start)])
         created = self.browse()
+        # The reports are the system's: no creation or tracking message (whose
+        # author, the director or the scheduler, may have no e-mail address).
         for team in teams - existing.mapped("team_id"):
-            created |= self.with_context(mail_create_nolog=True).create(
+            created |= self.with_context(mail_create_nolog=True, mail_notrack=True).create(
                 self._prepare_report_values(team, week_start))
         reports = existing | created
         reports.filtered(lambda report: report.state != "closed")._refresh()
