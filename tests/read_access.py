@@ -5,6 +5,8 @@ addon (tests/test_read_access.py)."""
 
 import contextlib
 
+from edition import as_user
+
 import odoo
 
 MARK = "readcheck"
@@ -66,7 +68,7 @@ def build_company(env, roles):
         product = env["product.product"].create({"name": "%s product" % MARK,
                                                  "invoice_policy": "order"})
         for state in ("quotation", "order"):
-            order = env["sale.order"].sudo(seller).create({
+            order = as_user(env["sale.order"], seller).create({
                 "partner_id": customer.id, "client_order_ref": "%s %s %s" % (
                     MARK, state, region),
                 "team_id": teams[region].id,
@@ -95,7 +97,7 @@ def readable(env, user):
     """{model: sorted labels of the marked records ``user`` can read}."""
     result = {}
     for model in MODELS:
-        records = env[model].sudo(user)
+        records = as_user(env[model], user)
         if not records.check_access_rights("read", raise_exception=False):
             result[model] = []
             continue

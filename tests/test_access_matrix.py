@@ -2,6 +2,7 @@
 create, unlink (the access rights), and the record rules across teams."""
 
 import pytest
+from edition import as_user
 from targets_scenario import Scenario, make_user
 
 from odoo.exceptions import AccessError
@@ -53,7 +54,7 @@ def test_every_model_is_in_the_matrix(env):
 @pytest.mark.parametrize("model", sorted(EXPECTED))
 def test_access_rights(env, users, model):
     actual = tuple(
-        "".join(operation[0] if env[model].sudo(users[role]).check_access_rights(
+        "".join(operation[0] if as_user(env[model], users[role]).check_access_rights(
             operation, raise_exception=False) else "-" for operation in OPERATIONS)
         for role in ROLES)
     assert actual == EXPECTED[model]
@@ -64,12 +65,12 @@ def test_record_rules_across_teams(env):
     the executive can read and write it."""
     s = Scenario(env)
     day = "2026-03-10"
-    plan = env["sales.visit.plan"].sudo(s.alice).create({"date": day, "visit_ids": [
+    plan = as_user(env["sales.visit.plan"], s.alice).create({"date": day, "visit_ids": [
         (0, 0, {"partner_id": s.shop_x.id, "purpose": "order",
                 "planned_start": "%s 02:00:00" % day, "planned_stop": "%s 03:00:00" % day,
                 "expense_ids": [(0, 0, {"category": "meals", "amount": 10.0})]})]}).sudo()
-    report = env["sales.daily.report"].sudo(s.alice).create({"date": day}).sudo()
-    market = env["sales.market.report"].sudo(s.alice).create({
+    report = as_user(env["sales.daily.report"], s.alice).create({"date": day}).sudo()
+    market = as_user(env["sales.market.report"], s.alice).create({
         "title": "t", "description": "d"}).sudo()
     coaching = env["sales.coaching"].create({"user_id": s.alice.id,
                                              "coach_id": s.sup_north.id})
@@ -94,7 +95,7 @@ def test_record_rules_across_teams(env):
     for login, rights in expected.items():
         actual = []
         for record in documents:
-            model = record.sudo(users[login])
+            model = as_user(record, users[login])
             readable = model.check_access_rights("read", raise_exception=False) and bool(
                 model.search([("id", "in", record.ids)]))
             writable = model.check_access_rights("write", raise_exception=False) and bool(
@@ -117,9 +118,9 @@ def test_related_and_computed_fields_do_not_leak(env):
     daily report form are the report's salesperson's only."""
     s = Scenario(env)
     env["sales.coaching"].create({"user_id": s.carol.id, "coach_id": s.sup_south.id})
-    assert not s.carol.sudo(s.bob).sales_coaching_ids
-    assert not s.carol.sudo(s.sup_north).sales_coaching_ids
-    assert len(s.carol.sudo(s.sup_south).sales_coaching_ids) == 1
-    analysis = env["sales.efficiency.report"].sudo(s.bob).read_group(
+    assert not as_user(s.carol, s.bob).sales_coaching_ids
+    assert not as_user(s.carol, s.sup_north).sales_coaching_ids
+    assert len(as_user(s.carol, s.sup_south).sales_coaching_ids) == 1
+    analysis = as_user(env["sales.efficiency.report"], s.bob).read_group(
         [], ["user_id", "visit_done"], ["user_id"])
     assert {group["user_id"][0] for group in analysis} <= {s.bob.id}

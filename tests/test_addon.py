@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from edition import as_user
 
 from odoo.modules.module import load_information_from_description_file
 
@@ -59,7 +60,7 @@ def test_roles_imply_the_sales_groups(env, users, role, sales_groups, not_groups
 
 
 def _visible_menu_xmlids(env, user):
-    menus = env["ir.ui.menu"].sudo(user).search([("id", "child_of", env.ref(
+    menus = as_user(env["ir.ui.menu"], user).search([("id", "child_of", env.ref(
         "sales_process_mgmt.menu_root").id)])
     return set(menus.get_external_id().values())
 
@@ -96,7 +97,7 @@ def test_each_role_sees_its_menus(env, users, role, expected):
 
 
 def test_menu_root_is_in_the_web_client_menus_of_a_salesperson(env, users):
-    menus = env["ir.ui.menu"].sudo(users["salesperson"]).load_menus(debug=False)
+    menus = as_user(env["ir.ui.menu"], users["salesperson"]).load_menus(debug=False)
     root_names = {menu["name"] for menu in menus["children"]}
     assert "Sales Process" in root_names
 
@@ -112,8 +113,8 @@ def test_administrators_change_the_settings(env, users):
             company.sales_abnormal_weeks) == (20.5, 2.0, 6)
     menu = env.ref("sales_process_mgmt.res_config_settings_menu")
     assert menu.groups_id == env.ref("base.group_system")
-    assert menu.sudo(users["director"]) not in env["ir.ui.menu"].sudo(
-        users["director"]).search([("id", "=", menu.id)])
+    menus = as_user(env["ir.ui.menu"], users["director"])
+    assert as_user(menu, users["director"]) not in menus.search([("id", "=", menu.id)])
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,3 +153,17 @@ def test_the_repository_is_self_contained():
             assert outside not in text, (name, outside)
         for used in set(re.findall(r"\bR(\d+)\b", text)):
             assert "R%s" % used in defined, (name, used)
+
+
+def test_the_suite_leaves_the_guide_images_alone(monkeypatch):
+    """The user guide's browser tests write their screenshots into the suite's
+    own folder; only setup/screenshots points them at docs/guide/images."""
+    import importlib
+
+    import browser.test_user_guide as guide
+
+    monkeypatch.delenv("SPM_GUIDE_IMAGES", raising=False)
+    assert importlib.reload(guide).IMAGES == ROOT / "tests" / "browser" / "screenshots" / "guide"
+    monkeypatch.setenv("SPM_GUIDE_IMAGES", "docs/guide/images")
+    assert importlib.reload(guide).IMAGES == ROOT / "docs" / "guide" / "images"
+    assert "SPM_GUIDE_IMAGES=docs/guide/images" in (ROOT / "setup" / "screenshots").read_text()

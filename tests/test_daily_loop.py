@@ -4,6 +4,7 @@ reminder and the efficiency analysis.  Every expected figure is worked out in
 the comments.  The company is in Shanghai (UTC+8): 09:00 there is 01:00 UTC."""
 
 import pytest
+from edition import as_user, invalidate
 from freezegun import freeze_time
 from targets_scenario import Scenario, refused
 
@@ -29,7 +30,7 @@ def plan(s, user, date=DAY, visits=(), **values):
     values.update({"date": date, "visit_ids": [
         (0, 0, visit_values(date, partner, hour, purpose)) for partner, hour, purpose in visits]})
     # Returned in the test's (superuser) environment; each step says as whom it runs.
-    return s.env["sales.visit.plan"].sudo(user).create(values).sudo()
+    return as_user(s.env["sales.visit.plan"], user).create(values).sudo()
 
 
 def visit_values(date, partner, hour, purpose="order"):
@@ -62,8 +63,8 @@ def test_plan_submit_return_resubmit_approve(s):
     todo = alice_plan.activity_ids.filtered(lambda a: a.user_id == s.sup_north)
     assert len(todo) == 1
 
-    as_sup = alice_plan.sudo(s.sup_north)
-    assert as_sup.can_approve and not alice_plan.sudo(s.alice).can_approve
+    as_sup = as_user(alice_plan, s.sup_north)
+    assert as_sup.can_approve and not as_user(alice_plan, s.alice).can_approve
     as_sup.action_return("Visit Shop Y first: its payment is overdue.")
     assert alice_plan.state == "draft"
     assert alice_plan.return_reason == "Visit Shop Y first: its payment is overdue."
@@ -72,8 +73,8 @@ def test_plan_submit_return_resubmit_approve(s):
     assert messages_to(alice_plan, s.alice), "the author is notified of the return"
     assert not alice_plan.activity_ids, "the approval activity is closed"
 
-    alice_plan.sudo(s.alice).visit_ids[1].planned_start = "%s 00:00:00" % DAY
-    alice_plan.sudo(s.alice).action_submit()
+    as_user(alice_plan, s.alice).visit_ids[1].planned_start = "%s 00:00:00" % DAY
+    as_user(alice_plan, s.alice).action_submit()
     assert alice_plan.submit_count == 2
     as_sup.action_approve()
     assert alice_plan.state == "approved"
@@ -85,10 +86,10 @@ def test_plan_submit_return_resubmit_approve(s):
 def test_plan_approved_first_time_and_several_at_once(s):
     plans = plan(s, s.alice, visits=three_visits(s)) | plan(s, s.bob, visits=three_visits(s))
     for each in plans:
-        each.sudo(each.user_id).action_submit()
+        as_user(each, each.user_id).action_submit()
     # The "Approve" action of the list approves the selected plans together.
     action = s.env.ref("sales_process_mgmt.sales_visit_plan_action_approve")
-    action.sudo(s.sup_north).with_context(
+    as_user(action, s.sup_north).with_context(
         active_model="sales.visit.plan", active_ids=plans.ids).run()
     assert plans.mapped("state") == ["approved", "approved"]
     assert all(plans.mapped("approved_first_time"))
@@ -97,48 +98,48 @@ def test_plan_approved_first_time_and_several_at_once(s):
 def test_configured_approver_and_director(s):
     s.bob.sales_approver_id = s.sup_south
     bob_plan = plan(s, s.bob, visits=three_visits(s))
-    bob_plan.sudo(s.bob).action_submit()
+    as_user(bob_plan, s.bob).action_submit()
     assert bob_plan.approver_id == s.sup_south
     # The leader of Bob's team is not his approver any more...
     with refused(s.env, AccessError):
-        bob_plan.sudo(s.sup_north).action_approve()
+        as_user(bob_plan, s.sup_north).action_approve()
     # ... but a director may approve any plan.
-    bob_plan.sudo(s.director).action_approve()
+    as_user(bob_plan, s.director).action_approve()
     assert bob_plan.state == "approved"
 
 
 def test_plan_refusals(s):
     alice_plan = plan(s, s.alice, visits=three_visits(s))
     with refused(s.env, AccessError, "your own"):
-        s.env["sales.visit.plan"].sudo(s.alice).create({"date": NEXT_DAY,
+        as_user(s.env["sales.visit.plan"], s.alice).create({"date": NEXT_DAY,
                                                          "user_id": s.bob.id})
     with refused(s.env, ValidationError, "already has a visit plan"):
         plan(s, s.alice)
     with refused(s.env, ValidationError, "cannot end before it starts"):
-        alice_plan.visit_ids[0].sudo(s.alice).planned_stop = "%s 00:30:00" % DAY
+        as_user(alice_plan.visit_ids[0], s.alice).planned_stop = "%s 00:30:00" % DAY
     with refused(s.env, ValidationError, "another day than its plan"):
-        alice_plan.visit_ids[0].sudo(s.alice).write({
+        as_user(alice_plan.visit_ids[0], s.alice).write({
             "planned_start": "%s 02:00:00" % NEXT_DAY, "planned_stop": "%s 03:00:00" % NEXT_DAY})
     with refused(s.env, UserError, "changes with its buttons only"):
-        alice_plan.sudo(s.alice).state = "approved"
+        as_user(alice_plan, s.alice).state = "approved"
     with refused(s.env, UserError, "at least one visit"):
-        plan(s, s.alice, date=NEXT_DAY).sudo(s.alice).action_submit()
+        as_user(plan(s, s.alice, date=NEXT_DAY), s.alice).action_submit()
 
-    alice_plan.sudo(s.alice).action_submit()
+    as_user(alice_plan, s.alice).action_submit()
     with refused(s.env, UserError, "already been submitted"):
-        alice_plan.sudo(s.alice).action_submit()
+        as_user(alice_plan, s.alice).action_submit()
     with refused(s.env, UserError, "your own"):
-        alice_plan.sudo(s.alice).action_approve()
+        as_user(alice_plan, s.alice).action_approve()
     with refused(s.env, UserError, "waiting for approval"):
-        alice_plan.sudo(s.alice).write({"visit_ids": [(0, 0, visit_values(DAY, s.shop_y, 16))]})
+        as_user(alice_plan, s.alice).write({"visit_ids": [(0, 0, visit_values(DAY, s.shop_y, 16))]})
     with refused(s.env, UserError, "Say why"):
-        alice_plan.sudo(s.sup_north).action_return("  ")
+        as_user(alice_plan, s.sup_north).action_return("  ")
     with refused(s.env, AccessError):
         # Another team's supervisor cannot even read the plan.
-        alice_plan.sudo(s.sup_south).action_approve()
+        as_user(alice_plan, s.sup_south).action_approve()
 
-    alice_plan.sudo(s.sup_north).action_approve()
-    visit = alice_plan.visit_ids[0].sudo(s.alice)
+    as_user(alice_plan, s.sup_north).action_approve()
+    visit = as_user(alice_plan.visit_ids[0], s.alice)
     with refused(s.env, UserError, "no longer a draft"):
         visit.purpose = "service"
     with refused(s.env, UserError, "no longer a draft"):
@@ -148,9 +149,9 @@ def test_plan_refusals(s):
 
 def test_unplanned_visit_and_results_after_approval(s):
     alice_plan = plan(s, s.alice, visits=three_visits(s))
-    alice_plan.sudo(s.alice).action_submit()
-    alice_plan.sudo(s.sup_north).action_approve()
-    as_alice = alice_plan.sudo(s.alice)
+    as_user(alice_plan, s.alice).action_submit()
+    as_user(alice_plan, s.sup_north).action_approve()
+    as_alice = as_user(alice_plan, s.alice)
     as_alice.write({"visit_ids": [(0, 0, visit_values(DAY, s.shop_y, 16, "service"))]})
     unplanned = alice_plan.visit_ids.filtered(lambda v: not v.planned)
     assert len(unplanned) == 1 and unplanned.partner_id == s.shop_y
@@ -173,13 +174,13 @@ def test_unplanned_visit_and_results_after_approval(s):
 
 def test_copy_unfinished_visits(s):
     monday = plan(s, s.alice, date="2026-03-09", visits=three_visits(s))
-    monday.sudo(s.alice).action_submit()
-    monday.sudo(s.sup_north).action_approve()
-    visits = monday.visit_ids.sudo(s.alice)
+    as_user(monday, s.alice).action_submit()
+    as_user(monday, s.sup_north).action_approve()
+    visits = as_user(monday.visit_ids, s.alice)
     visits[0].action_done()
     visits[1].write({"state": "missed", "missed_reason": "Owner away"})
     tuesday = plan(s, s.alice)
-    tuesday.sudo(s.alice).action_copy_unfinished()
+    as_user(tuesday, s.alice).action_copy_unfinished()
     # Shop Y (missed) and the distributor (still to do) move to Tuesday, same times.
     assert sorted(tuesday.visit_ids.mapped("partner_id.name")) == ["Dist Co", "Shop Y"]
     assert tuesday.visit_ids.mapped("planned_start") == [
@@ -187,13 +188,13 @@ def test_copy_unfinished_visits(s):
     assert set(tuesday.visit_ids.mapped("state")) == {"todo"}
     assert "Owner away" in tuesday.visit_ids[0].note
     with refused(s.env, UserError, "no unfinished visit"):
-        plan(s, s.bob).sudo(s.bob).action_copy_unfinished()
+        as_user(plan(s, s.bob), s.bob).action_copy_unfinished()
 
 
 def test_detect_results_from_orders_payments_and_opportunities(s):
     alice_plan = plan(s, s.alice, visits=three_visits(s))
-    alice_plan.sudo(s.alice).action_submit()
-    alice_plan.sudo(s.sup_north).action_approve()
+    as_user(alice_plan, s.alice).action_submit()
+    as_user(alice_plan, s.sup_north).action_approve()
     # 10:30 in Shanghai: Alice's order of Shop X; Shop Y pays 80 that day;
     # an order of Bob for Shop X the same day is not Alice's result.
     order = s.order(s.alice, s.shop_x, "%s 02:30:00" % DAY, [(s.tea_product, 1, 250.0)])
@@ -204,8 +205,8 @@ def test_detect_results_from_orders_payments_and_opportunities(s):
     s.env.cr.execute("UPDATE crm_lead SET create_date = '2026-02-01', "
                      "date_last_stage_update = %s WHERE id = %s",
                      ("%s 07:00:00" % DAY, lead.id))
-    lead.invalidate_cache()
-    visits = alice_plan.visit_ids.sudo(s.alice)
+    invalidate(lead)
+    visits = as_user(alice_plan.visit_ids, s.alice)
     visits.action_done()
     shop_x, shop_y, distributor = visits
     assert shop_x.order_ids == order and shop_x.order_amount == 250.0
@@ -238,9 +239,9 @@ def alice_day(s):
     order = s.order(s.alice, s.shop_x, "%s 02:30:00" % DAY, [(s.tea_product, 1, 250.0)])
     s.pay(s.shop_y, 80.0, DAY)
     alice_plan = plan(s, s.alice, visits=three_visits(s))
-    alice_plan.sudo(s.alice).action_submit()
-    alice_plan.sudo(s.sup_north).action_approve()
-    as_alice = alice_plan.sudo(s.alice)
+    as_user(alice_plan, s.alice).action_submit()
+    as_user(alice_plan, s.sup_north).action_approve()
+    as_alice = as_user(alice_plan, s.alice)
     as_alice.write({"visit_ids": [(0, 0, visit_values(DAY, s.distributor, 17, "complaint"))]})
     shop_x, shop_y, distributor, extra = as_alice.visit_ids.sorted("planned_start")
     shop_x.write({"expense_ids": [(0, 0, {"category": "transport", "amount": 30.0}),
@@ -252,7 +253,7 @@ def alice_day(s):
 
 def report(s, user, date=DAY, **values):
     values["date"] = date
-    return s.env["sales.daily.report"].sudo(user).create(values).sudo()
+    return as_user(s.env["sales.daily.report"], user).create(values).sudo()
 
 
 def test_report_prefilled_from_visits_orders_payments_and_targets(s, alice_day):
@@ -304,25 +305,25 @@ def test_report_submit_lateness_review_and_return(s, alice_day):
     # The deadline is 21:00 in Shanghai, 13:00 UTC.
     assert daily.deadline == "%s 13:00:00" % DAY
     with freeze_time("%s 14:30:00" % DAY):
-        daily.sudo(s.alice).action_submit()
+        as_user(daily, s.alice).action_submit()
     assert daily.is_late and daily.late_hours == 1.5
     assert daily.approver_id == s.sup_north
     with refused(s.env, UserError, "already been submitted"):
-        daily.sudo(s.alice).action_submit()
+        as_user(daily, s.alice).action_submit()
     with refused(s.env, UserError, "no longer be changed"):
-        daily.sudo(s.alice).reflections = "Changed after submission"
+        as_user(daily, s.alice).reflections = "Changed after submission"
     with refused(s.env, UserError, "not its author"):
-        daily.sudo(s.alice).write({"quality_score": "5"})
+        as_user(daily, s.alice).write({"quality_score": "5"})
     with refused(s.env, UserError, "your own"):
-        daily.sudo(s.alice).action_approve()
+        as_user(daily, s.alice).action_approve()
 
-    as_sup = daily.sudo(s.sup_north)
+    as_sup = as_user(daily, s.sup_north)
     as_sup.action_return("Add what the customers said about the new price.")
     assert daily.state == "draft"
     assert daily.competitor_info == "Brand B: 10% off green tea.", "contents kept"
-    daily.sudo(s.alice).customer_feedback = "Shop X finds the new price fair."
+    as_user(daily, s.alice).customer_feedback = "Shop X finds the new price fair."
     with freeze_time("%s 02:00:00" % NEXT_DAY):
-        daily.sudo(s.alice).action_submit()
+        as_user(daily, s.alice).action_submit()
     # Timeliness stays measured on the first submission.
     assert daily.late_hours == 1.5 and daily.first_submitted_at == "%s 14:30:00" % DAY
 
@@ -335,15 +336,15 @@ def test_report_submit_lateness_review_and_return(s, alice_day):
     assert not daily.approved_first_time
     # Once submitted, the visits of the day and their expenses are frozen too.
     with refused(s.env, UserError, "is submitted"):
-        alice_day["plan"].visit_ids[0].sudo(s.alice).outcome = "Changed"
+        as_user(alice_day["plan"].visit_ids[0], s.alice).outcome = "Changed"
     with refused(s.env, ValidationError, "is submitted"):
-        alice_day["plan"].visit_ids[0].expense_ids[0].sudo(s.alice).amount = 1.0
+        as_user(alice_day["plan"].visit_ids[0].expense_ids[0], s.alice).amount = 1.0
 
 
 def test_report_on_time_and_refusals(s, alice_day):
     daily = report(s, s.alice)
     with freeze_time("%s 12:59:00" % DAY):
-        daily.sudo(s.alice).action_submit()
+        as_user(daily, s.alice).action_submit()
     assert not daily.is_late and daily.late_hours == 0.0
     with refused(s.env, ValidationError, "already has a daily report"):
         report(s, s.alice)
@@ -353,12 +354,12 @@ def test_report_on_time_and_refusals(s, alice_day):
     with refused(s.env, AccessError):
         report(s, s.alice, NEXT_DAY, user_id=s.bob.id)
     with refused(s.env, UserError, "submitted report stay"):
-        daily.sudo(s.alice).action_refresh()
+        as_user(daily, s.alice).action_refresh()
 
 
 def test_report_efficiency_on_the_form(s, alice_day):
     daily = report(s, s.alice)
-    html = daily.sudo(s.sup_north).efficiency_html
+    html = as_user(daily, s.sup_north).efficiency_html
     # Day: 3 planned / 3 done, 2 effective of 3 done: 67 %.
     assert "3 / 3" in html and "67 %" in html
 
@@ -370,7 +371,7 @@ def test_missing_reports_reminded_once(s):
     a leave day.  Missing: Alice 9 and 11, Bob 10 and 11, Carol 9, 10, 11: 7."""
     with freeze_time("2026-03-10 12:00:00"):
         alice_tuesday = report(s, s.alice)
-        alice_tuesday.sudo(s.alice).action_submit()
+        as_user(alice_tuesday, s.alice).action_submit()
     report(s, s.bob, "2026-03-09", attendance="leave")
     with freeze_time("2026-03-11 14:00:00"):
         missing = s.env["sales.daily.report"]._cron_remind_missing()
@@ -411,15 +412,15 @@ def test_efficiency_worked_example(s, alice_day):
     12 % of sales); target share 5 working days × 100 = 500: 100 %."""
     wednesday = plan(s, s.alice, NEXT_DAY, visits=[(s.shop_x, 9, "order"),
                                                    (s.shop_y, 15, "order")])
-    wednesday.sudo(s.alice).action_submit()
-    wednesday.sudo(s.sup_north).action_approve()
+    as_user(wednesday, s.alice).action_submit()
+    as_user(wednesday, s.sup_north).action_approve()
     s.order(s.alice, s.shop_x, "%s 02:00:00" % NEXT_DAY, [(s.tea_product, 1, 100.0)])
     s.order(s.alice, s.shop_y, "%s 08:00:00" % NEXT_DAY, [(s.bread, 3, 50.0)])
-    visits = wednesday.visit_ids.sudo(s.alice)
+    visits = as_user(wednesday.visit_ids, s.alice)
     visits[0].write({"expense_ids": [(0, 0, {"category": "transport", "amount": 10.0})]})
     visits.action_done()
 
-    analysis = s.env["sales.efficiency.report"].sudo(s.sup_north)
+    analysis = as_user(s.env["sales.efficiency.report"], s.sup_north)
     fields = ["user_id", "visit_planned", "visit_done", "visit_effective", "effective_rate",
               "order_count", "orders_per_visit", "sales_amount", "sales_per_visit",
               "expense_amount", "expense_per_visit", "expense_ratio", "target_amount",
@@ -444,7 +445,7 @@ def test_efficiency_worked_example(s, alice_day):
 
 
 def test_efficiency_read_group_query_count_does_not_grow(s, alice_day):
-    analysis = s.env["sales.efficiency.report"].sudo(s.director)
+    analysis = as_user(s.env["sales.efficiency.report"], s.director)
 
     def queries():
         s.env.clear()
@@ -473,7 +474,7 @@ def test_each_role_sees_what_it_may(s, alice_day):
     plans = alice_day["plan"] | bob_plan | carol_plan
 
     def visible(model, user):
-        return s.env[model].sudo(user).search([("id", "in", s.env[model].search([]).ids)])
+        return as_user(s.env[model], user).search([("id", "in", s.env[model].search([]).ids)])
 
     assert visible("sales.visit.plan", s.alice) == alice_day["plan"]
     assert visible("sales.visit.plan", s.sup_north) == alice_day["plan"] | bob_plan
@@ -488,14 +489,14 @@ def test_each_role_sees_what_it_may(s, alice_day):
     assert s.carol not in visible("sales.efficiency.report", s.sup_north).mapped("user_id")
 
     with refused(s.env, AccessError):
-        bob_plan.sudo(s.alice).read(["state"])
+        as_user(bob_plan, s.alice).read(["state"])
     with refused(s.env, AccessError):
-        alice_day["plan"].sudo(s.executive).write({"note": "Executives only read"})
+        as_user(alice_day["plan"], s.executive).write({"note": "Executives only read"})
     with refused(s.env, AccessError):
-        s.env["sales.visit.plan"].sudo(s.executive).create({"date": NEXT_DAY})
+        as_user(s.env["sales.visit.plan"], s.executive).create({"date": NEXT_DAY})
     with refused(s.env, AccessError):
-        alice_report.sudo(s.executive).unlink()
-    assert alice_report.sudo(s.executive).sales_amount == 250.0
+        as_user(alice_report, s.executive).unlink()
+    assert as_user(alice_report, s.executive).sales_amount == 250.0
 
 
 def test_visit_to_a_lead_without_customer(s):
@@ -506,14 +507,48 @@ def test_visit_to_a_lead_without_customer(s):
                                      "user_id": s.alice.id})
     s.env.cr.execute("UPDATE crm_lead SET create_date = '2026-02-01', "
                      "date_last_stage_update = %s WHERE id = %s", ("%s 07:00:00" % DAY, lead.id))
-    lead.invalidate_cache()
+    invalidate(lead)
     values = visit_values(DAY, s.shop_x, 10, "new_customer")
     values.update(partner_id=False, lead_id=lead.id)
-    alice_plan = s.env["sales.visit.plan"].sudo(s.alice).create({
+    alice_plan = as_user(s.env["sales.visit.plan"], s.alice).create({
         "date": DAY, "visit_ids": [(0, 0, values)]}).sudo()
     visit = alice_plan.visit_ids
     assert visit.display_name == "Nanjing Tea House %s" % DAY
-    visit.sudo(s.alice).action_done()
+    as_user(visit, s.alice).action_done()
     assert visit.lead_progress and visit.is_effective
     with refused(s.env, ValidationError, "Say whom the visit is for"):
-        visit.sudo(s.alice).write({"lead_id": False})
+        as_user(visit, s.alice).write({"lead_id": False})
+
+
+def test_not_done_asks_for_the_reason(s):
+    """*Not Done* opens a dialog that asks why; the reason is required and not
+    blank; it records several visits at once from the list too."""
+    alice_plan = plan(s, s.alice, visits=three_visits(s))
+    first, second, third = alice_plan.visit_ids
+    action = as_user(first, s.alice).action_open_missed()
+    assert (action["res_model"], action["target"]) == ("sales.visit.missed", "new")
+    wizard = as_user(s.env["sales.visit.missed"], s.alice).with_context(action["context"])
+    with refused(s.env, ValidationError, "Fill in 'Why Not Done'"):
+        wizard.create({"reason": "   "})
+    wizard.create({"reason": "The buyer was away."}).action_confirm()
+    assert (first.state, first.missed_reason) == ("missed", "The buyer was away.")
+    several = wizard.with_context(active_model="sales.visit", active_ids=(second | third).ids)
+    several.create({"reason": "Traffic."}).action_confirm()
+    assert (second | third).mapped("state") == ["missed", "missed"]
+    assert set((second | third).mapped("missed_reason")) == {"Traffic."}
+
+
+def test_return_several_documents_from_the_list(s):
+    """The return dialog works on the records of its context, as Odoo's
+    wizards do: two plans selected in the list go back together."""
+    plans = plan(s, s.alice, visits=three_visits(s)) | plan(s, s.bob, visits=three_visits(s))
+    for each in plans:
+        as_user(each, each.user_id).action_submit()
+    wizard = as_user(s.env["sales.return.wizard"], s.sup_north).with_context(
+        active_model="sales.visit.plan", active_ids=plans.ids)
+    wizard.create({"reason": "Plan the collections first."}).action_confirm()
+    assert plans.mapped("state") == ["draft", "draft"]
+    assert set(plans.mapped("return_reason")) == {"Plan the collections first."}
+    with refused(s.env, UserError, "Only visit plans and daily reports"):
+        wizard.with_context(active_model="sales.visit").create(
+            {"reason": "x"}).action_confirm()

@@ -6,6 +6,7 @@ across teams with the bridge's field as without it."""
 import os
 
 import pytest
+from edition import as_user
 from read_access import database
 from targets_scenario import Scenario, refused
 
@@ -31,17 +32,17 @@ def _claim(env, user, amount):
 
 def test_a_visit_expense_points_to_the_salespersons_own_claim(bridge_env):
     s = Scenario(bridge_env)
-    plan = bridge_env["sales.visit.plan"].sudo(s.alice).create({"date": "2026-03-10"})
-    visit = bridge_env["sales.visit"].sudo(s.alice).create({
+    plan = as_user(bridge_env["sales.visit.plan"], s.alice).create({"date": "2026-03-10"})
+    visit = as_user(bridge_env["sales.visit"], s.alice).create({
         "plan_id": plan.id, "partner_id": s.shop_x.id, "purpose": "order",
         "planned_start": "2026-03-10 02:00:00", "planned_stop": "2026-03-10 03:00:00"})
     alice_claim, bob_claim = _claim(bridge_env, s.alice, 30.0), _claim(bridge_env, s.bob, 5.0)
-    expense = bridge_env["sales.visit.expense"].sudo(s.alice).create({
+    expense = as_user(bridge_env["sales.visit.expense"], s.alice).create({
         "visit_id": visit.id, "category": "transport", "amount": 30.0,
         "expense_id": alice_claim.id})
     assert expense.sudo().expense_id == alice_claim
     with refused(bridge_env, ValidationError, "is T Bob's, not the salesperson's"):
-        expense.sudo(s.alice).write({"expense_id": bob_claim.id})
+        as_user(expense, s.alice).write({"expense_id": bob_claim.id})
 
     # Who reads and writes the expense (with its claim): the same as without
     # the bridge (tests/test_access_matrix.py).
@@ -49,7 +50,7 @@ def test_a_visit_expense_points_to_the_salespersons_own_claim(bridge_env):
                 s.sup_south: (False, False), s.director: (True, True),
                 s.executive: (True, False)}
     for user, (may_read, may_write) in expected.items():
-        found = bridge_env["sales.visit.expense"].sudo(user).search([("id", "=", expense.id)])
+        found = as_user(bridge_env["sales.visit.expense"], user).search([("id", "=", expense.id)])
         assert bool(found) == may_read, user.login
         if may_read:
             assert found.expense_id.id == alice_claim.id

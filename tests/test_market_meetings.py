@@ -2,6 +2,7 @@
 with action items and coaching (R10), the supervisor's interviews (R6)."""
 
 import pytest
+from edition import as_user, invalidate
 from freezegun import freeze_time
 from targets_scenario import Scenario, make_user, refused
 
@@ -22,7 +23,7 @@ def s(env):
 def file_report(s, user, **values):
     values.setdefault("title", "Brand B: 10% off green tea")
     values.setdefault("description", "Seen in three supermarkets of Pudong.")
-    return s.env["sales.market.report"].sudo(user).create(values).sudo()
+    return as_user(s.env["sales.market.report"], user).create(values).sudo()
 
 
 def activities_of(report, user):
@@ -52,7 +53,7 @@ def test_critical_report_reaches_supervisor_and_director_at_once(s):
         assert len(told(report, user)) == 1, user.login
     # Raising a normal report to serious escalates it at once, too.
     normal = file_report(s, s.bob)
-    normal.sudo(s.bob).severity = "serious"
+    as_user(normal, s.bob).severity = "serious"
     assert normal.escalation_level == "2" and len(activities_of(normal, s.director)) == 1
     assert len(activities_of(normal, s.sup_north)) == 1, "the supervisor is told once"
 
@@ -65,7 +66,7 @@ def test_unacknowledged_report_climbs_one_level_after_the_delay_once(s):
     acknowledged = None
     with freeze_time("%s 01:00:00" % DAY):
         acknowledged = file_report(s, s.bob, title="Shop Y's buyer leaves")
-        acknowledged.sudo(s.sup_north).action_acknowledge()
+        as_user(acknowledged, s.sup_north).action_acknowledge()
     model = s.env["sales.market.report"]
     with freeze_time("%s 04:59:00" % DAY):
         assert not model._cron_escalate()
@@ -93,24 +94,24 @@ def test_directors_group_when_no_sales_director_is_set(s):
 def test_states_from_new_to_resolved(s):
     report = file_report(s, s.alice, kind="customer_complaint", partner_id=s.shop_x.id)
     assert report.is_complaint
-    as_sup = report.sudo(s.sup_north)
+    as_sup = as_user(report, s.sup_north)
     as_sup.action_acknowledge()
     assert report.state == "acknowledged" and report.acknowledged_by_id == s.sup_north
     assert not report.activity_ids, "the escalation activities are done"
     with refused(s.env, UserError, "already been acknowledged"):
         as_sup.action_acknowledge()
-    report.sudo(s.alice).action_start()
+    as_user(report, s.alice).action_start()
     assert report.state == "in_progress"
     with refused(s.env, UserError, "Write the resolution"):
-        report.sudo(s.alice).action_resolve()
-    report.sudo(s.alice).write({"resolution": "Cartons replaced; a credit note of 50."})
-    report.sudo(s.alice).action_resolve()
+        as_user(report, s.alice).action_resolve()
+    as_user(report, s.alice).write({"resolution": "Cartons replaced; a credit note of 50."})
+    as_user(report, s.alice).action_resolve()
     assert report.state == "resolved" and report.resolved_at
     with refused(s.env, UserError, "resolved report cannot be cancelled"):
-        report.sudo(s.alice).action_cancel()
+        as_user(report, s.alice).action_cancel()
     as_sup.action_reopen()
     assert report.state == "in_progress" and report.resolution
-    report.sudo(s.alice).action_cancel()
+    as_user(report, s.alice).action_cancel()
     assert report.state == "cancelled"
 
 
@@ -118,12 +119,12 @@ def test_market_report_refusals(s):
     report = file_report(s, s.alice)
     with refused(s.env, AccessError):
         # The supervisor of another team cannot acknowledge (nor even read) it.
-        report.sudo(s.sup_south).action_acknowledge()
+        as_user(report, s.sup_south).action_acknowledge()
     with refused(s.env, UserError, "changes with its buttons"):
-        report.sudo(s.alice).state = "resolved"
+        as_user(report, s.alice).state = "resolved"
     with refused(s.env, AccessError, "only its supervisor"):
         # Bob sees his team's report but handles only his own.
-        report.sudo(s.bob).action_acknowledge()
+        as_user(report, s.bob).action_acknowledge()
     assert report.state == "new"
 
 
@@ -131,7 +132,7 @@ def test_market_report_refusals(s):
 
 
 def test_file_a_market_report_from_the_daily_report(s):
-    daily = s.env["sales.daily.report"].sudo(s.alice).create({
+    daily = as_user(s.env["sales.daily.report"], s.alice).create({
         "date": DAY,
         "market_line_ids": [(0, 0, {
             "kind": "competitor_product", "competitor_id": s.competitor.id,
@@ -139,7 +140,7 @@ def test_file_a_market_report_from_the_daily_report(s):
             "description": "Brand B launches a jasmine tea at 28.\nShop X listed it."})],
     }).sudo()
     line = daily.market_line_ids
-    action = line.sudo(s.alice).action_file_report()
+    action = as_user(line, s.alice).action_file_report()
     report = s.env["sales.market.report"].browse(action["res_id"])
     assert (report.title, report.kind, report.competitor_id, report.partner_id,
             report.daily_report_id, report.date, report.reporter_id) == (
@@ -147,21 +148,21 @@ def test_file_a_market_report_from_the_daily_report(s):
         s.shop_x, daily, DAY, s.alice)
     assert line.market_report_id == report
     with refused(s.env, UserError, "already been filed"):
-        line.sudo(s.alice).action_file_report()
+        as_user(line, s.alice).action_file_report()
 
     complaint = file_report(s, s.alice, kind="customer_complaint", date="2026-03-02",
                             resolution="Replaced.")
-    complaint.sudo(s.alice).action_start()
+    as_user(complaint, s.alice).action_start()
     with freeze_time("%s 06:00:00" % DAY):  # 14:00 in Shanghai
-        complaint.sudo(s.alice).action_resolve()
-    daily.invalidate_cache()
+        as_user(complaint, s.alice).action_resolve()
+    invalidate(daily)
     assert daily.market_report_ids == report
     assert daily.complaint_report_ids == complaint
 
     with freeze_time("%s 12:00:00" % DAY):
-        daily.sudo(s.alice).action_submit()
+        as_user(daily, s.alice).action_submit()
     with refused(s.env, UserError, "file a market report instead"):
-        line.sudo(s.alice).description = "Changed"
+        as_user(line, s.alice).description = "Changed"
 
 
 # -------------------------------------------------------------------- meetings
@@ -169,7 +170,7 @@ def test_file_a_market_report_from_the_daily_report(s):
 
 @pytest.fixture
 def north_meeting(s):
-    return s.env["sales.meeting"].sudo(s.sup_north).create({
+    return as_user(s.env["sales.meeting"], s.sup_north).create({
         "name": "Tuesday morning meeting", "kind": "morning", "team_id": s.north.id,
         "start": "%s 00:30:00" % DAY, "stop": "%s 01:00:00" % DAY,
         "attendee_ids": [(0, 0, {"user_id": s.alice.id, "presence": "present"}),
@@ -179,30 +180,30 @@ def north_meeting(s):
 
 
 def test_meeting_action_items_become_activities(s, north_meeting):
-    north_meeting.sudo(s.sup_north).write({"action_ids": [(0, 0, {
+    as_user(north_meeting, s.sup_north).write({"action_ids": [(0, 0, {
         "name": "Call Shop Y about the overdue invoice", "user_id": s.alice.id,
         "date_deadline": "2026-03-12"})]})
     item = north_meeting.action_ids
     activity = activities_of(north_meeting, s.alice)
     assert item.activity_id == activity and activity.date_deadline == "2026-03-12"
     assert not item.done
-    item.sudo(s.sup_north).date_deadline = "2026-03-13"
+    as_user(item, s.sup_north).date_deadline = "2026-03-13"
     assert activity.date_deadline == "2026-03-13"
-    activity.sudo(s.alice).action_done()
-    item.invalidate_cache()
+    as_user(activity, s.alice).action_done()
+    invalidate(item)
     assert item.done
     assert north_meeting.attendee_ids[1].remote_report == "In Suzhou: two orders signed."
 
 
 def test_meeting_refusals(s, north_meeting):
     with refused(s.env, ValidationError, "cannot end before it starts"):
-        north_meeting.sudo(s.sup_north).stop = "%s 00:00:00" % DAY
+        as_user(north_meeting, s.sup_north).stop = "%s 00:00:00" % DAY
     with refused(s.env, AccessError):
         # Alice attends: she reads the meeting but does not edit its minutes.
-        north_meeting.sudo(s.alice).minutes = "Alice's version"
-    assert north_meeting.sudo(s.alice).name == "Tuesday morning meeting"
+        as_user(north_meeting, s.alice).minutes = "Alice's version"
+    assert as_user(north_meeting, s.alice).name == "Tuesday morning meeting"
     with refused(s.env, AccessError):
-        north_meeting.sudo(s.carol).read(["name"])
+        as_user(north_meeting, s.carol).read(["name"])
 
 
 def test_coaching_proposal_worked_example(s, north_meeting):
@@ -228,7 +229,8 @@ def test_coaching_proposal_worked_example(s, north_meeting):
     for user, amount in ((s.alice, 300.0), (s.bob, 700.0), (erin, 700.0)):
         s.line("sales", "2026-03-01", "2026-03-31", 2200.0, team_id=s.north, user_id=user)
         s.order(user, s.shop_x, "2026-03-03 02:00:00", [(s.bread, 1, amount)])
-    bob_plan = s.env["sales.visit.plan"].sudo(s.bob).create({"date": "2026-03-09", "visit_ids": [
+    plans = as_user(s.env["sales.visit.plan"], s.bob)
+    bob_plan = plans.create({"date": "2026-03-09", "visit_ids": [
         (0, 0, {"partner_id": s.shop_y.id, "purpose": "order",
                 "planned_start": "2026-03-09 0%d:00:00" % hour,
                 "planned_stop": "2026-03-09 0%d:30:00" % hour}) for hour in (1, 2, 3, 4)]})
@@ -236,7 +238,7 @@ def test_coaching_proposal_worked_example(s, north_meeting):
     bob_plan.visit_ids[0].lead_progress = True
 
     with freeze_time("%s 02:00:00" % DAY):
-        north_meeting.sudo(s.sup_north).action_propose_coaching()
+        as_user(north_meeting, s.sup_north).action_propose_coaching()
     proposals = {c.user_id.login: (c.reason, c.reason_detail) for c in north_meeting.coaching_ids}
     assert proposals == {
         "t_alice": ("low_achievement", "14% of the monthly target achieved, 32% expected"),
@@ -246,30 +248,30 @@ def test_coaching_proposal_worked_example(s, north_meeting):
     assert set(north_meeting.coaching_ids.mapped("coach_id")) == {s.sup_north}
     with freeze_time("%s 02:00:00" % DAY):
         with refused(s.env, UserError, "Nobody in North"):
-            north_meeting.sudo(s.sup_north).action_propose_coaching()
+            as_user(north_meeting, s.sup_north).action_propose_coaching()
 
 
 def test_coaching_follow_up_and_history(s, north_meeting):
     with freeze_time("%s 02:00:00" % DAY):
-        coaching = s.env["sales.coaching"].sudo(s.sup_north).create({
+        coaching = as_user(s.env["sales.coaching"], s.sup_north).create({
             "user_id": s.alice.id, "meeting_id": north_meeting.id, "on_efficiency": True,
             "observation": "Visits cluster in the afternoon.",
             "guidance": "Plan the collections in the morning.",
             "follow_up_date": "2026-03-17"}).sudo()
         with refused(s.env, ValidationError, "in the past"):
-            coaching.sudo(s.sup_north).follow_up_date = "2026-03-09"
+            as_user(coaching, s.sup_north).follow_up_date = "2026-03-09"
         with refused(s.env, ValidationError, "in the past"):
-            s.env["sales.coaching"].sudo(s.sup_north).create({
+            as_user(s.env["sales.coaching"], s.sup_north).create({
                 "user_id": s.bob.id, "follow_up_date": "2026-03-01"})
     follow_up = activities_of(coaching, s.sup_north)
     assert follow_up.date_deadline == "2026-03-17"
     assert coaching.team_id == s.north
     with refused(s.env, ValidationError, "outcome"):
-        coaching.sudo(s.sup_north).action_done()
-    coaching.sudo(s.sup_north).write({"outcome": "Collections done by 11:00 all week."})
-    coaching.sudo(s.sup_north).action_done()
+        as_user(coaching, s.sup_north).action_done()
+    as_user(coaching, s.sup_north).write({"outcome": "Collections done by 11:00 all week."})
+    as_user(coaching, s.sup_north).action_done()
     assert coaching.state == "done" and not coaching.activity_ids
-    interview = s.env["sales.coaching"].sudo(s.sup_north).create({
+    interview = as_user(s.env["sales.coaching"], s.sup_north).create({
         "user_id": s.alice.id, "kind": "group_interview",
         "participant_ids": [(6, 0, [s.bob.id])],
         "observation": "What customers say of Brand B's discount."}).sudo()
@@ -293,7 +295,7 @@ def test_each_role_sees_what_it_may(s, north_meeting):
     reports = alice_report | carol_report
 
     def visible(model, user, records):
-        return s.env[model].sudo(user).search([("id", "in", records.ids)])
+        return as_user(s.env[model], user).search([("id", "in", records.ids)])
 
     # Salespeople: their team's market reports, their own coaching, meetings attended.
     assert visible("sales.market.report", s.bob, reports) == alice_report
@@ -311,11 +313,11 @@ def test_each_role_sees_what_it_may(s, north_meeting):
         coaching_alice | coaching_bob
     assert visible("sales.market.report", s.executive, reports) == reports
     with refused(s.env, AccessError):
-        s.env["sales.coaching"].sudo(s.executive).search([])
+        as_user(s.env["sales.coaching"], s.executive).search([])
     with refused(s.env, AccessError):
-        s.env["sales.market.report"].sudo(s.executive).create({
+        as_user(s.env["sales.market.report"], s.executive).create({
             "title": "x", "description": "y"})
     with refused(s.env, AccessError):
-        coaching_alice.sudo(s.alice).write({"outcome": "I did fine"})
+        as_user(coaching_alice, s.alice).write({"outcome": "I did fine"})
     with refused(s.env, AccessError):
-        alice_report.sudo(s.bob).write({"description": "Bob edits Alice's report"})
+        as_user(alice_report, s.bob).write({"description": "Bob edits Alice's report"})

@@ -4,6 +4,7 @@ zero denominators, working days, and dates at period edges and time zones."""
 from datetime import date, datetime, time, timedelta
 
 import pytz
+from edition import as_user
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,9 +75,9 @@ def test_a_report_submitted_at_2359_in_shanghai_counts_for_its_day(env):
     from targets_scenario import Scenario
 
     s = Scenario(env)
-    report = env["sales.daily.report"].sudo(s.alice).create({"date": "2026-03-10"}).sudo()
+    report = as_user(env["sales.daily.report"], s.alice).create({"date": "2026-03-10"}).sudo()
     with freeze_time("2026-03-10 15:59:00"):
-        report.sudo(s.alice).action_submit()
+        as_user(report, s.alice).action_submit()
     assert report.is_late and round(report.late_hours, 4) == round(2 + 59 / 60, 4)
     # An order at 23:59 on the last day of March in Shanghai is March's.
     s.order(s.alice, s.shop_x, "2026-03-31 15:59:00", [(s.bread, 1, 10.0)])

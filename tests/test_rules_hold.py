@@ -7,6 +7,7 @@ that two workers could both pass."""
 
 import psycopg2
 import pytest
+from edition import as_user, invalidate
 from targets_scenario import Scenario, refused
 
 from odoo.exceptions import AccessError, ValidationError
@@ -21,7 +22,7 @@ def s(env):
 
 
 def _plan(s, user=None, date=DAY):
-    return s.env["sales.visit.plan"].sudo(user or s.alice).create({"date": date}).sudo()
+    return as_user(s.env["sales.visit.plan"], user or s.alice).create({"date": date}).sudo()
 
 
 def _visit(plan, **values):
@@ -33,30 +34,30 @@ def _visit(plan, **values):
 def test_a_visit_for_nobody_is_refused_even_when_the_fields_are_left_out(s):
     plan = _plan(s)
     with refused(s.env, ValidationError, "Say whom the visit is for"):
-        s.env["sales.visit"].sudo(s.alice).create(_visit(plan))
+        as_user(s.env["sales.visit"], s.alice).create(_visit(plan))
     with refused(s.env, ValidationError, "Say whom the visit is for"):
-        plan.sudo(s.alice).write({"visit_ids": [(0, 0, _visit(plan))]})
+        as_user(plan, s.alice).write({"visit_ids": [(0, 0, _visit(plan))]})
     assert not plan.visit_ids
 
 
 def test_moving_a_plan_to_another_day_keeps_its_visits_on_its_day(s):
     plan = _plan(s)
-    s.env["sales.visit"].sudo(s.alice).create(_visit(plan, partner_id=s.shop_x.id))
+    as_user(s.env["sales.visit"], s.alice).create(_visit(plan, partner_id=s.shop_x.id))
     with refused(s.env, ValidationError, "planned on another day than its plan"):
-        plan.sudo(s.alice).date = "2026-03-11"
+        as_user(plan, s.alice).date = "2026-03-11"
     assert plan.date == DAY
 
 
 def test_a_plan_for_another_salesperson_is_refused_on_write_too(s):
     plan = _plan(s)
     with refused(s.env, AccessError, "You can only write your own visit plan"):
-        plan.sudo(s.alice).user_id = s.bob
+        as_user(plan, s.alice).user_id = s.bob
     assert plan.user_id == s.alice
-    report = s.env["sales.daily.report"].sudo(s.alice).create({"date": DAY}).sudo()
+    report = as_user(s.env["sales.daily.report"], s.alice).create({"date": DAY}).sudo()
     with refused(s.env, AccessError, "You can only write your own daily report"):
-        report.sudo(s.alice).write({"user_id": s.bob.id})
+        as_user(report, s.alice).write({"user_id": s.bob.id})
     # A director may move a draft document to another salesperson.
-    plan.sudo(s.director).user_id = s.bob
+    as_user(plan, s.director).user_id = s.bob
     assert plan.user_id == s.bob
 
 
@@ -66,7 +67,7 @@ def test_one_plan_and_report_per_salesperson_and_day_in_the_database(s):
     _plan(s)
     with refused(s.env, ValidationError, "already has a visit plan for 2026-03-10"):
         _plan(s)
-    s.env["sales.daily.report"].sudo(s.alice).create({"date": DAY})
+    as_user(s.env["sales.daily.report"], s.alice).create({"date": DAY})
     copies = [
         "INSERT INTO sales_visit_plan (user_id, date, company_id, state) "
         "SELECT user_id, date, company_id, 'draft' FROM sales_visit_plan WHERE user_id = %s",
@@ -113,42 +114,42 @@ def test_a_distributor_serving_customers_stays_one(s):
 ])
 def test_blank_required_text_is_refused(s, model, values, label):
     with refused(s.env, ValidationError, "Fill in '%s': spaces alone" % label):
-        s.env[model].sudo(s.director).create(values)
+        as_user(s.env[model], s.director).create(values)
 
 
 def test_blank_text_on_lines_and_wizards_is_refused(s):
-    report = s.env["sales.daily.report"].sudo(s.alice).create({"date": DAY}).sudo()
+    report = as_user(s.env["sales.daily.report"], s.alice).create({"date": DAY}).sudo()
     with refused(s.env, ValidationError, "Fill in 'Description'"):
-        report.sudo(s.alice).write({"market_line_ids": [(0, 0, {"description": "   "})]})
-    meeting = s.env["sales.meeting"].sudo(s.sup_north).create({
+        as_user(report, s.alice).write({"market_line_ids": [(0, 0, {"description": "   "})]})
+    meeting = as_user(s.env["sales.meeting"], s.sup_north).create({
         "name": "Morning", "team_id": s.north.id, "start": "2026-03-10 01:00:00",
         "stop": "2026-03-10 02:00:00"})
     with refused(s.env, ValidationError, "Fill in 'Action'"):
         meeting.write({"action_ids": [(0, 0, {"name": " ", "user_id": s.alice.id})]})
     with refused(s.env, ValidationError, "Fill in 'Reason'"):
-        s.env["sales.return.wizard"].sudo(s.sup_north).create({"reason": "  "})
+        as_user(s.env["sales.return.wizard"], s.sup_north).create({"reason": "  "})
 
 
 def test_filing_a_report_from_a_blank_line_says_what_is_missing(s):
     """A line stored blank before the rule existed (written here in SQL) gives
     a clear message, not an IndexError."""
-    report = s.env["sales.daily.report"].sudo(s.alice).create({"date": DAY}).sudo()
-    report.sudo(s.alice).write({"market_line_ids": [(0, 0, {"description": "x"})]})
+    report = as_user(s.env["sales.daily.report"], s.alice).create({"date": DAY}).sudo()
+    as_user(report, s.alice).write({"market_line_ids": [(0, 0, {"description": "x"})]})
     line = report.market_line_ids
     s.env.cr.execute("UPDATE sales_daily_report_market SET description = '  ' WHERE id = %s",
                      (line.id,))
-    line.invalidate_cache()
+    invalidate(line)
     with refused(s.env, ValidationError, "Fill in 'Description'"):
-        line.sudo(s.alice).action_file_report()
+        as_user(line, s.alice).action_file_report()
     assert not s.env["sales.market.report"].search([("daily_report_id", "=", report.id)])
 
 
 def test_a_long_first_line_gives_a_title_cut_at_a_word(s):
-    report = s.env["sales.daily.report"].sudo(s.alice).create({"date": DAY}).sudo()
+    report = as_user(s.env["sales.daily.report"], s.alice).create({"date": DAY}).sudo()
     text = ("\n  \nThe competitor Golden Leaf cut the price of its jasmine tea gift boxes "
             "by fifteen percent in every supermarket of the district\nSecond line")
-    report.sudo(s.alice).write({"market_line_ids": [(0, 0, {"description": text})]})
-    report.market_line_ids.sudo(s.alice).action_file_report()
+    as_user(report, s.alice).write({"market_line_ids": [(0, 0, {"description": text})]})
+    as_user(report.market_line_ids, s.alice).action_file_report()
     title = report.market_line_ids.market_report_id.title
     assert title == ("The competitor Golden Leaf cut the price of its jasmine tea gift boxes "
                      "by…")

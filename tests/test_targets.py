@@ -2,6 +2,7 @@
 bad input and access.  Every expected figure is worked out in the comments."""
 
 import pytest
+from edition import as_user, invalidate
 from freezegun import freeze_time
 from targets_scenario import Scenario, refused
 
@@ -53,7 +54,7 @@ def test_sales_and_margin_actuals(s, march_orders):
         (s.line("margin", *MARCH, team_id=s.north, user_id=s.alice, categ_id=s.food), 30.0),
     ]
     lines = s.env["sales.target.line"].concat(*[line for line, _ in expected])
-    lines.invalidate_cache()
+    invalidate(lines)
     assert [(line.display_name, line.actual_amount) for line, _ in expected] == [
         (line.display_name, amount) for line, amount in expected]
 
@@ -95,10 +96,10 @@ def test_cancelling_or_changing_an_order_updates_the_actuals(s, march_orders):
     line = s.line("sales", *MARCH, team_id=s.north, user_id=s.alice)
     assert line.actual_amount == 250.0
     march_orders["alice"].order_line[1].product_uom_qty = 3  # bread 1 -> 3: +100
-    line.invalidate_cache()
+    invalidate(line)
     assert line.actual_amount == 350.0
     march_orders["alice"].action_cancel()
-    line.invalidate_cache()
+    invalidate(line)
     assert line.actual_amount == 0.0
 
 
@@ -118,7 +119,7 @@ def test_actuals_take_a_fixed_number_of_queries(s, march_orders):
         for metric in ("sales", "margin") for p in months for user in (s.alice, s.bob)])
     counts = []
     for lines in (few, many):
-        lines.invalidate_cache()
+        invalidate(lines)
         before = s.env.cr.sql_log_count
         lines.mapped("actual_amount")
         counts.append(s.env.cr.sql_log_count - before)
@@ -328,7 +329,7 @@ def lines(s):
 
 def _visible(s, user, names):
     return {name for name, line in names.items()
-            if s.env["sales.target.line"].sudo(user).search([("id", "=", line.id)])}
+            if as_user(s.env["sales.target.line"], user).search([("id", "=", line.id)])}
 
 
 def test_who_sees_which_targets(s, lines):
@@ -342,35 +343,35 @@ def test_who_sees_which_targets(s, lines):
 def test_salesperson_and_executive_cannot_change_targets(s, lines):
     for user in (s.alice, s.executive):
         with refused(s.env, AccessError):
-            lines["alice"].sudo(user).write({"target_amount": 1.0})
+            as_user(lines["alice"], user).write({"target_amount": 1.0})
         with refused(s.env, AccessError):
-            s.env["sales.target.line"].sudo(user).create({
+            as_user(s.env["sales.target.line"], user).create({
                 "target_id": s.plan.id, "metric": "margin", "date_from": YEAR[0],
                 "date_to": YEAR[1], "target_amount": 1.0})
     assert lines["alice"].target_amount == 300.0
 
 
 def test_supervisor_decomposes_only_within_the_team(s, lines):
-    months = _decompose(lines["alice"].sudo(s.sup_north), "month")
+    months = _decompose(as_user(lines["alice"], s.sup_north), "month")
     assert len(months) == 12 and set(months.mapped("user_id")) == {s.alice}
     with refused(s.env, AccessError):
-        _decompose(lines["carol"].sudo(s.sup_north), "month")
+        _decompose(as_user(lines["carol"], s.sup_north), "month")
     with refused(s.env, AccessError):
-        s.env["sales.target.line"].sudo(s.sup_north).create({
+        as_user(s.env["sales.target.line"], s.sup_north).create({
             "target_id": s.plan.id, "metric": "sales", "date_from": MARCH[0],
             "date_to": MARCH[1], "team_id": s.south.id, "target_amount": 1.0})
 
 
 def test_analysis_rows_follow_the_same_rules(s, lines, march_orders):
     analysis = s.env["sales.target.analysis"]
-    assert analysis.sudo(s.alice).search([]).mapped("line_id") == lines["alice"]
-    rows = analysis.sudo(s.sup_north).read_group(
+    assert as_user(analysis, s.alice).search([]).mapped("line_id") == lines["alice"]
+    rows = as_user(analysis, s.sup_north).read_group(
         [], ["user_id", "target_amount", "actual_amount"], ["user_id"], lazy=False)
     by_user = {row["user_id"] and row["user_id"][0]: (row["target_amount"], row["actual_amount"])
                for row in rows}
     assert by_user == {False: (600.0, 320.0), s.alice.id: (300.0, 250.0),
                        s.bob.id: (300.0, 70.0)}
-    assert len(analysis.sudo(s.director).search([("target_id", "=", s.plan.id)])) == 6
+    assert len(as_user(analysis, s.director).search([("target_id", "=", s.plan.id)])) == 6
 
 
 @freeze_time("2026-03-16 10:00:00")
@@ -388,7 +389,7 @@ def test_search_filters_of_the_targets_view(s, lines):
     def filtered(name, user):
         domain = arch.xpath("//filter[@name='%s']" % name)[0].get("domain")
         domain = safe_eval(domain, {"uid": user.id, "context_today": datetime.date.today})
-        found = s.env["sales.target.line"].sudo(user).search(
+        found = as_user(s.env["sales.target.line"], user).search(
             domain + [("target_id", "=", s.plan.id)])
         return found
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from babel.messages.pofile import read_po
+from edition import as_user, load_language, render_pdf, render_xlsx
 from freezegun import freeze_time
 from lxml import etree
 from targets_scenario import Scenario, make_user, refused
@@ -23,11 +24,11 @@ NEXT_MONDAY = "2026-03-16"
 
 def plan_visits(s, user, date, visits):
     """An approved plan of ``user`` on ``date``; visits = [(partner, UTC hour)]."""
-    plan = s.env["sales.visit.plan"].sudo(user).create({"date": date, "visit_ids": [
+    plan = as_user(s.env["sales.visit.plan"], user).create({"date": date, "visit_ids": [
         (0, 0, {"partner_id": partner.id, "purpose": "order",
                 "planned_start": "%s %02d:00:00" % (date, hour),
                 "planned_stop": "%s %02d:30:00" % (date, hour)}) for partner, hour in visits]})
-    plan.sudo(user).action_submit()
+    as_user(plan, user).action_submit()
     return plan.sudo()
 
 
@@ -68,27 +69,25 @@ def week(env):
 
     alice_plan = plan_visits(s, s.alice, "2026-03-10", [(s.shop_x, 2), (s.shop_y, 3),
                                                         (s.distributor, 6)])
-    alice_plan.sudo(s.sup_north).action_approve()
+    as_user(alice_plan, s.sup_north).action_approve()
     bob_plan = plan_visits(s, s.bob, "2026-03-12", [(s.shop_y, 3), (s.shop_x, 5)])
-    bob_plan.sudo(s.sup_north).action_return("Add the time of the second visit")
-    bob_plan.sudo(s.bob).action_submit()
-    bob_plan.sudo(s.sup_north).action_approve()
-    alice_plan.visit_ids[:2].sudo(s.alice).action_done()
-    alice_plan.visit_ids[2].sudo(s.alice).write({"state": "missed", "missed_reason": "Rain"})
-    bob_plan.visit_ids.sudo(s.bob).action_done()
+    as_user(bob_plan, s.sup_north).action_return("Add the time of the second visit")
+    as_user(bob_plan, s.bob).action_submit()
+    as_user(bob_plan, s.sup_north).action_approve()
+    as_user(alice_plan.visit_ids[:2], s.alice).action_done()
+    as_user(alice_plan.visit_ids[2], s.alice).write({"state": "missed", "missed_reason": "Rain"})
+    as_user(bob_plan.visit_ids, s.bob).action_done()
     assert [v.is_effective for v in alice_plan.visit_ids | bob_plan.visit_ids] == [
         True, True, False, True, False]
 
     with freeze_time("2026-03-10 12:00:00"):
-        env["sales.daily.report"].sudo(s.alice).create({"date": "2026-03-10"}).sudo(
-            s.alice).action_submit()
+        as_user(env["sales.daily.report"], s.alice).create({"date": "2026-03-10"}).action_submit()
     with freeze_time("2026-03-12 15:00:00"):
-        env["sales.daily.report"].sudo(s.bob).create({"date": "2026-03-12"}).sudo(
-            s.bob).action_submit()
-    env["sales.market.report"].sudo(s.alice).create({
+        as_user(env["sales.daily.report"], s.bob).create({"date": "2026-03-12"}).action_submit()
+    as_user(env["sales.market.report"], s.alice).create({
         "title": "Brand B: 10% off green tea", "description": "Pudong supermarkets",
         "competitor_id": brand_b.id, "date": "2026-03-10"})
-    env["sales.market.report"].sudo(s.alice).create({
+    as_user(env["sales.market.report"], s.alice).create({
         "title": "Broken cartons", "description": "Six cartons", "kind": "customer_complaint",
         "partner_id": s.shop_x.id, "date": "2026-03-13"})
     return s
@@ -129,7 +128,7 @@ def test_monday_action_is_idempotent_and_keeps_what_people_wrote(week):
     s = week
     report = generate(s)
     count = s.env["sales.weekly.report"].search_count([])
-    report.sudo(s.sup_north).write({"week_comment": "A good week for tea.",
+    as_user(report, s.sup_north).write({"week_comment": "A good week for tea.",
                                     "next_week_targets": "Sales 600",
                                     "next_week_plan": "Visit the three abnormal customers."})
     s.order(s.bob, s.shop_y, "2026-03-13 03:00:00", [(s.bread, 1, 100.0)])
@@ -141,15 +140,15 @@ def test_monday_action_is_idempotent_and_keeps_what_people_wrote(week):
         "A good week for tea.", "Sales 600", "Visit the three abnormal customers.")
     assert len(report.target_ids) == 2
 
-    report.sudo(s.sup_north).action_submit()
+    as_user(report, s.sup_north).action_submit()
     assert report.state == "submitted"
     assert report.activity_ids.mapped("user_id") == s.director
     with refused(s.env, UserError, "can no longer change"):
-        report.sudo(s.sup_north).week_comment = "Changed"
+        as_user(report, s.sup_north).week_comment = "Changed"
     with refused(s.env, AccessError, "Only a sales director"):
-        report.sudo(s.sup_north).action_close()
-    report.sudo(s.director).write({"director_comment": "Follow the overdue invoice."})
-    report.sudo(s.director).action_close()
+        as_user(report, s.sup_north).action_close()
+    as_user(report, s.director).write({"director_comment": "Follow the overdue invoice."})
+    as_user(report, s.director).action_close()
     assert report.state == "closed" and not report.activity_ids
     s.order(s.bob, s.shop_y, "2026-03-13 04:00:00", [(s.bread, 1, 100.0)])
     generate(s)
@@ -160,7 +159,7 @@ def test_a_director_makes_the_reports_of_a_chosen_week(week):
     """The wizard makes the reports of the week of any of its days; over RPC the
     public ``generate_week`` does the same; only a director may."""
     s = week
-    wizard = s.env["sales.weekly.report.generate"].sudo(s.director).create(
+    wizard = as_user(s.env["sales.weekly.report.generate"], s.director).create(
         {"day": "2026-03-12"})
     action = wizard.action_generate()
     reports = s.env["sales.weekly.report"].browse(action["domain"][0][2])
@@ -169,11 +168,11 @@ def test_a_director_makes_the_reports_of_a_chosen_week(week):
     north = reports.filtered(lambda r: r.team_id == s.north)
     assert north.sales_amount == 400.0
     # The week before, made again from a Sunday: created once, then refreshed.
-    earlier = s.env["sales.weekly.report"].sudo(s.director).generate_week("2026-03-08")
-    again = s.env["sales.weekly.report"].sudo(s.director).generate_week("2026-03-02")
+    earlier = as_user(s.env["sales.weekly.report"], s.director).generate_week("2026-03-08")
+    again = as_user(s.env["sales.weekly.report"], s.director).generate_week("2026-03-02")
     assert earlier == again and set(earlier.mapped("week_start")) == {"2026-03-02"}
     with refused(s.env, AccessError, "Only a sales director makes the weekly reports"):
-        s.env["sales.weekly.report"].sudo(s.sup_north).generate_week("2026-03-12")
+        as_user(s.env["sales.weekly.report"], s.sup_north).generate_week("2026-03-12")
 
 
 def test_weekly_refusals_and_access(week):
@@ -182,14 +181,14 @@ def test_weekly_refusals_and_access(week):
     south = s.env["sales.weekly.report"].search([("team_id", "=", s.south.id),
                                                  ("week_start", "=", MONDAY)])
     with refused(s.env, AccessError):
-        report.sudo(s.sup_south).read(["name"])
+        as_user(report, s.sup_south).read(["name"])
     with refused(s.env, AccessError):
-        s.env["sales.weekly.report"].sudo(s.alice).search([])
+        as_user(s.env["sales.weekly.report"], s.alice).search([])
     with refused(s.env, AccessError, "Only a sales director comments"):
-        report.sudo(s.sup_north).director_comment = "Self-praise"
+        as_user(report, s.sup_north).director_comment = "Self-praise"
     with refused(s.env, UserError, "changes with its buttons"):
-        report.sudo(s.sup_north).state = "closed"
-    visible = s.env["sales.weekly.report"].sudo(s.executive).search([
+        as_user(report, s.sup_north).state = "closed"
+    visible = as_user(s.env["sales.weekly.report"], s.executive).search([
         ("id", "in", (report | south).ids)])
     assert visible == report | south
     with refused(s.env, AccessError):
@@ -226,9 +225,9 @@ def test_report_kpi_per_salesperson(week):
     Bob after a return."""
     s = week
     bob_report = s.env["sales.daily.report"].search([("user_id", "=", s.bob.id)])
-    bob_report.sudo(s.sup_north).write({"quality_score": "3"})
-    bob_report.sudo(s.sup_north).action_approve()
-    kpi = s.env["sales.report.kpi"].sudo(s.sup_north)
+    as_user(bob_report, s.sup_north).write({"quality_score": "3"})
+    as_user(bob_report, s.sup_north).action_approve()
+    kpi = as_user(s.env["sales.report.kpi"], s.sup_north)
     fields = ["user_id", "reports_due", "submission_rate", "on_time_rate", "avg_late_hours",
               "avg_quality", "first_time_rate"]
     rows = kpi.read_group([("date", ">=", MONDAY), ("date", "<=", "2026-03-15")], fields,
@@ -240,7 +239,7 @@ def test_report_kpi_per_salesperson(week):
     team = kpi.read_group([("date", ">=", MONDAY)], ["team_id", "on_time_rate",
                                                      "first_time_rate"], ["team_id"])
     assert [(row["on_time_rate"], row["first_time_rate"]) for row in team] == [(50.0, 50.0)]
-    own = s.env["sales.report.kpi"].sudo(s.alice).search([])
+    own = as_user(s.env["sales.report.kpi"], s.alice).search([])
     assert set(own.mapped("user_id")) == {s.alice}
 
 
@@ -263,17 +262,17 @@ def test_each_role_has_its_dashboards_and_may_open_every_block(env, role):
     s = Scenario(env)
     user = {"salesperson": s.alice, "supervisor": s.sup_north, "director": s.director,
             "executive": s.executive}[role]
-    menus = env["ir.ui.menu"].sudo(user).search([
+    menus = as_user(env["ir.ui.menu"], user).search([
         ("parent_id", "=", env.ref("sales_process_mgmt.menu_dashboards").id)])
     assert set(menus.get_external_id().values()) == {
         "sales_process_mgmt." + name for name in DASHBOARDS[role]}
     for menu in menus:
-        board = menu.action.sudo(user)
+        board = as_user(menu.action, user)
         arch = etree.fromstring(board.view_id.arch)
         models = set()
         for block in arch.iter("action"):
-            action = env["ir.actions.act_window"].sudo(user).browse(int(block.get("name")))
-            model = env[action.res_model].sudo(user)
+            action = as_user(env["ir.actions.act_window"], user).browse(int(block.get("name")))
+            model = as_user(env[action.res_model], user)
             assert model.check_access_rights("read", raise_exception=False), (
                 menu.name, action.name)
             model.search([], limit=1)  # the block opens without an access error
@@ -288,9 +287,9 @@ def test_each_role_has_its_dashboards_and_may_open_every_block(env, role):
 def test_weekly_report_xlsx(week):
     s = week
     report = generate(s)
-    report.sudo(s.sup_north).week_comment = "A good week for tea."
+    as_user(report, s.sup_north).week_comment = "A good week for tea."
     action = s.env.ref("sales_process_mgmt.sales_weekly_report_xlsx")
-    content, kind = action.sudo(s.sup_north).render_xlsx(report.ids, {})
+    content, kind = render_xlsx(as_user(action, s.sup_north), report.ids)
     assert kind == "xlsx"
     book = openpyxl.load_workbook(io.BytesIO(content))
     summary = book.worksheets[0]
@@ -315,8 +314,8 @@ def test_target_achievement_xlsx(env):
     lines = s.line("sales", "2026-03-01", "2026-03-31", 1000.0, team_id=s.north) | s.line(
         "sales", "2026-03-01", "2026-03-31", 400.0, team_id=s.south)
     s.order(s.alice, s.shop_x, "2026-03-10 02:30:00", [(s.tea_product, 1, 250.0)])
-    content, _kind = env.ref("sales_process_mgmt.sales_target_line_xlsx").render_xlsx(
-        lines.ids, {})
+    content, _kind = render_xlsx(env.ref("sales_process_mgmt.sales_target_line_xlsx"),
+                                 lines.ids)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert sheet.freeze_panes == "A4" and sheet["H3"].value == "Target"
     rows = [(sheet.cell(r, 4).value, sheet.cell(r, 8).value, sheet.cell(r, 9).value,
@@ -344,14 +343,12 @@ def real_pdf(monkeypatch, tmp_path):
 def test_weekly_and_daily_report_pdf(week, real_pdf):
     s = week
     report = generate(s)
-    pdf, _kind = s.env.ref("sales_process_mgmt.sales_weekly_report_pdf").with_context(
-        force_report_rendering=True).render_qweb_pdf(report.ids)
+    pdf = render_pdf(s.env.ref("sales_process_mgmt.sales_weekly_report_pdf"), report.ids)
     text = _pdf_text(pdf)
     assert "Sales Management Report" in text and "North 2026-W11" in text
     assert "Brand B" in text and "Open complaint" in text
     daily = s.env["sales.daily.report"].search([("user_id", "=", s.alice.id)])
-    pdf, _kind = s.env.ref("sales_process_mgmt.sales_daily_report_pdf").with_context(
-        force_report_rendering=True).render_qweb_pdf(daily.ids)
+    pdf = render_pdf(s.env.ref("sales_process_mgmt.sales_daily_report_pdf"), daily.ids)
     text = _pdf_text(pdf)
     assert "Daily Sales Report" in text and "Shop X" in text
 
@@ -359,13 +356,11 @@ def test_weekly_and_daily_report_pdf(week, real_pdf):
 def test_pdf_in_the_language_of_the_user_who_prints(week, real_pdf):
     """A supervisor working in Chinese prints the weekly report in Chinese."""
     s = week
-    s.env["res.lang"].load_lang("zh_CN")
-    s.env["ir.translation"].load_module_terms(["sales_process_mgmt"], ["zh_CN"])
+    load_language(s.env, "zh_CN", ["sales_process_mgmt"])
     s.sup_north.lang = "zh_CN"
     report = generate(s)
-    pdf, _kind = s.env.ref("sales_process_mgmt.sales_weekly_report_pdf").sudo(
-        s.sup_north).with_context(lang="zh_CN", force_report_rendering=True).render_qweb_pdf(
-        report.ids)
+    action = s.env.ref("sales_process_mgmt.sales_weekly_report_pdf")
+    pdf = render_pdf(as_user(action, s.sup_north).with_context(lang="zh_CN"), report.ids)
     # pdftotext gives some ideographs as their Kangxi radicals (⼿ for 手): NFKC.
     text = unicodedata.normalize("NFKC", _pdf_text(pdf)).replace(" ", "")
     with open(ADDON / "i18n" / "zh_CN.po", "rb") as po:
