@@ -5,9 +5,18 @@ addon (tests/test_read_access.py)."""
 
 import contextlib
 
-from edition import as_user
-
-import odoo
+from edition import (
+    CUSTOMER,
+    INVOICE_MODEL,
+    as_user,
+    close_environment,
+    has_right,
+    invoice_orders,
+    invoice_reference_field,
+    new_environment,
+    registry,
+    set_invoice_reference,
+)
 
 MARK = "readcheck"
 # Odoo's sales groups, and the addon's role that implies each.
@@ -23,18 +32,19 @@ ADDON_ROLES = {
     "director": ("sales_process_mgmt.group_director", "manager"),
     "executive": ("sales_process_mgmt.group_executive", "employee"),
 }
-MODELS = ("sale.order", "crm.lead", "account.invoice", "res.partner")
+MODELS = ("sale.order", "crm.lead", INVOICE_MODEL, "res.partner")
 
 
 @contextlib.contextmanager
 def database(name):
     """A superuser environment on the database ``name``, rolled back at the end."""
-    registry = odoo.registry(name)
-    cr = registry.cursor()
+    cr = registry(name).cursor()
+    env = new_environment(cr)
     try:
-        yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        yield env
     finally:
         cr.rollback()
+        close_environment(env)
         cr.close()
 
 
@@ -60,7 +70,7 @@ def build_company(env, roles):
         seller = _user(env, "%s_own_%s" % (MARK, region), ODOO_GROUPS["own"], teams[region])
         users["own_" + region] = seller
         customer = env["res.partner"].create({
-            "name": "%s customer %s" % (MARK, region), "customer": True, "is_company": True,
+            "name": "%s customer %s" % (MARK, region), "is_company": True, **CUSTOMER,
             "user_id": seller.id, "team_id": teams[region].id})
         env["crm.lead"].create({"name": "%s lead %s" % (MARK, region), "type": "opportunity",
                                 "user_id": seller.id, "team_id": teams[region].id,
@@ -76,9 +86,8 @@ def build_company(env, roles):
                                        "price_unit": 100.0})]}).sudo()
             if state == "order":
                 order.action_confirm()
-                invoice = env["account.invoice"].browse(order.action_invoice_create())
-                invoice.write({"reference": "%s invoice %s" % (MARK, region)})
-                invoice.action_invoice_open()
+                invoice = invoice_orders(order)
+                set_invoice_reference(invoice, "%s invoice %s" % (MARK, region))
     env["crm.lead"].create({"name": "%s lead unassigned" % MARK, "type": "lead"})
     for name, group in roles.items():
         users[name] = _user(env, "%s_%s" % (MARK, name), group, teams["north"])
@@ -88,8 +97,8 @@ def build_company(env, roles):
 def _label(record):
     if record._name == "sale.order":
         return record.client_order_ref
-    if record._name == "account.invoice":
-        return record.reference
+    if record._name == INVOICE_MODEL:
+        return record[invoice_reference_field()]
     return record.name
 
 
@@ -98,11 +107,11 @@ def readable(env, user):
     result = {}
     for model in MODELS:
         records = as_user(env[model], user)
-        if not records.check_access_rights("read", raise_exception=False):
+        if not has_right(records, "read"):
             result[model] = []
             continue
-        field = {"sale.order": "client_order_ref", "account.invoice": "reference"}.get(
-            model, "name")
+        field = {"sale.order": "client_order_ref",
+                 INVOICE_MODEL: invoice_reference_field()}.get(model, "name")
         # The customers, not the partners of the users (their logins differ).
         prefix = MARK + " customer" if model == "res.partner" else MARK
         found = records.search([(field, "like", prefix + "%")])

@@ -7,6 +7,7 @@ the amounts below."""
 import contextlib
 
 import pytest
+from edition import CUSTOMER, forget, invoice_orders, pay
 
 
 def make_user(env, login, team=None, *groups):
@@ -47,12 +48,13 @@ class Scenario:
         self.tea_product = self._product("Green Tea", self.tea, 60.0)
         self.bread = self._product("Bread", self.food, 20.0)
         partner = env["res.partner"]
-        self.distributor = partner.create({"name": "Dist Co", "is_distributor": True,
-                                           "customer": True, "is_company": True})
-        self.shop_x = partner.create({"name": "Shop X", "customer": True, "is_company": True,
-                                      "sales_distributor_id": self.distributor.id})
-        self.shop_y = partner.create({"name": "Shop Y", "customer": True, "is_company": True,
-                                      "user_id": self.bob.id, "team_id": self.north.id})
+        self.distributor = partner.create(dict(
+            CUSTOMER, name="Dist Co", is_distributor=True, is_company=True))
+        self.shop_x = partner.create(dict(
+            CUSTOMER, name="Shop X", is_company=True, sales_distributor_id=self.distributor.id))
+        self.shop_y = partner.create(dict(
+            CUSTOMER, name="Shop Y", is_company=True, user_id=self.bob.id,
+            team_id=self.north.id))
         self.plan = env["sales.target"].create({
             "name": "Plan 2026", "date_from": "2026-01-01", "date_to": "2026-12-31"})
 
@@ -78,25 +80,10 @@ class Scenario:
         return order
 
     def invoice(self, order):
-        invoice = self.env["account.invoice"].browse(order.action_invoice_create())
-        invoice.action_invoice_open()
-        return invoice
+        return invoice_orders(order)
 
     def pay(self, partner, amount, date, invoices=None):
-        journal = self.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1)
-        payment = self.env["account.payment"].create({
-            "payment_type": "inbound",
-            "partner_type": "customer",
-            "partner_id": partner.id,
-            "amount": amount,
-            "journal_id": journal.id,
-            "payment_date": date,
-            "payment_method_id": self.env.ref("account.account_payment_method_manual_in").id,
-            "invoice_ids": [(6, 0, invoices.ids)] if invoices else [],
-        })
-        payment.post()
-        return payment
+        return pay(self.env, partner, amount, date, invoices)
 
     def line(self, metric, date_from, date_to, target=1000.0, **keys):
         values = {"target_id": self.plan.id, "metric": metric, "date_from": date_from,
@@ -112,4 +99,4 @@ def refused(env, exception, match=None):
     with pytest.raises(exception, match=match):
         with env.cr.savepoint():
             yield
-    env.clear()
+    forget(env)

@@ -2,10 +2,8 @@
 create, unlink (the access rights), and the record rules across teams."""
 
 import pytest
-from edition import as_user
+from edition import as_user, has_right, may
 from targets_scenario import Scenario, make_user
-
-from odoo.exceptions import AccessError
 
 ROLES = ("salesperson", "supervisor", "director", "executive", "internal", "portal")
 # model: rights per role, in the order of ROLES ("rwcu": read, write, create, unlink).
@@ -54,8 +52,8 @@ def test_every_model_is_in_the_matrix(env):
 @pytest.mark.parametrize("model", sorted(EXPECTED))
 def test_access_rights(env, users, model):
     actual = tuple(
-        "".join(operation[0] if as_user(env[model], users[role]).check_access_rights(
-            operation, raise_exception=False) else "-" for operation in OPERATIONS)
+        "".join(operation[0] if has_right(as_user(env[model], users[role]), operation)
+                else "-" for operation in OPERATIONS)
         for role in ROLES)
     assert actual == EXPECTED[model]
 
@@ -96,20 +94,12 @@ def test_record_rules_across_teams(env):
         actual = []
         for record in documents:
             model = as_user(record, users[login])
-            readable = model.check_access_rights("read", raise_exception=False) and bool(
+            readable = has_right(model, "read") and bool(
                 model.search([("id", "in", record.ids)]))
-            writable = model.check_access_rights("write", raise_exception=False) and bool(
-                readable and _may("write", model))
+            writable = has_right(model, "write") and bool(
+                readable and may(model, "write"))
             actual.append((int(readable), int(writable)))
         assert actual == rights, login
-
-
-def _may(operation, records):
-    try:
-        records.check_access_rule(operation)
-    except AccessError:
-        return False
-    return True
 
 
 def test_related_and_computed_fields_do_not_leak(env):

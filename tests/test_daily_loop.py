@@ -4,7 +4,7 @@ reminder and the efficiency analysis.  Every expected figure is worked out in
 the comments.  The company is in Shanghai (UTC+8): 09:00 there is 01:00 UTC."""
 
 import pytest
-from edition import as_user, invalidate
+from edition import as_user, forget, invalidate
 from freezegun import freeze_time
 from targets_scenario import Scenario, refused
 
@@ -280,7 +280,7 @@ def test_report_prefill_query_count_does_not_grow(s, alice_day):
     for 12 visits and 3 orders (it grows only with the number of the
     salesperson's monthly targets, one line each)."""
     def prefill_queries(daily):
-        s.env.clear()  # both runs read everything from the database
+        forget(s.env)  # both runs read everything from the database
         before = s.env.cr.sql_log_count
         daily._prefill()
         return s.env.cr.sql_log_count - before
@@ -448,7 +448,7 @@ def test_efficiency_read_group_query_count_does_not_grow(s, alice_day):
     analysis = as_user(s.env["sales.efficiency.report"], s.director)
 
     def queries():
-        s.env.clear()
+        forget(s.env)
         before = s.env.cr.sql_log_count
         analysis.read_group([], ["user_id", "date", "visit_done", "effective_rate",
                                  "sales_per_visit"],

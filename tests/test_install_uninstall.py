@@ -11,12 +11,14 @@ import odoo
 
 ROOT = Path(__file__).resolve().parent.parent
 UNINSTALL = """
+import contextlib
 import sys
 import odoo
+from odoo.modules.registry import Registry
 odoo.tools.config.parse_config(["-c", sys.argv[1], "-d", sys.argv[2]])
-with odoo.api.Environment.manage():
-    registry = odoo.registry(sys.argv[2])
-    with registry.cursor() as cr:
+# Odoo 11 wants its environments managed; 18 does it by itself.
+with getattr(odoo.api.Environment, "manage", contextlib.nullcontext)():
+    with Registry(sys.argv[2]).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         env["ir.module.module"].search(
             [("name", "=", "sales_process_mgmt")]).button_immediate_uninstall()

@@ -2,7 +2,7 @@
 bad input and access.  Every expected figure is worked out in the comments."""
 
 import pytest
-from edition import as_user, invalidate
+from edition import as_user, forget, invalidate
 from freezegun import freeze_time
 from targets_scenario import Scenario, refused
 
@@ -425,7 +425,7 @@ def test_actuals_of_more_lines_than_a_prefetch_batch_in_one_aggregate(s, march_o
 
     monkeypatch.setattr(s.env.cr, "execute", counting)
     for ids in (all_lines[:10].ids, all_lines.ids):
-        s.env.clear()
+        forget(s.env)
         del aggregates[:]
         lines = s.env["sales.target.line"].browse(ids)
         assert set(lines.mapped("actual_amount")) == {250.0}

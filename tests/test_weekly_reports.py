@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from babel.messages.pofile import read_po
-from edition import as_user, load_language, render_pdf, render_xlsx
+from edition import as_user, forget, has_right, load_language, render_pdf, render_xlsx, set_due_date
 from freezegun import freeze_time
 from lxml import etree
 from targets_scenario import Scenario, make_user, refused
@@ -62,7 +62,7 @@ def week(env):
     s.order(s.alice, s.distributor, "2026-01-20 02:00:00", [(s.bread, 1, 30.0)])
     early = s.order(s.alice, s.shop_y, "2026-03-03 02:00:00", [(s.bread, 2, 50.0)])
     invoice = s.invoice(early)
-    invoice.date_due = "2026-03-05"
+    set_due_date(invoice, "2026-03-05")
     s.order(s.alice, s.shop_x, "2026-03-10 02:30:00", [(s.tea_product, 1, 250.0)])
     s.order(s.bob, s.shop_y, "2026-03-12 03:30:00", [(s.tea_product, 1, 150.0)])
     s.pay(s.shop_y, 80.0, "2026-03-10")
@@ -200,7 +200,7 @@ def test_monday_action_queries_do_not_grow_with_salespeople(week):
     report = generate(s)
 
     def refresh_queries():
-        s.env.clear()
+        forget(s.env)
         before = s.env.cr.sql_log_count
         report._refresh()
         return s.env.cr.sql_log_count - before
@@ -273,7 +273,7 @@ def test_each_role_has_its_dashboards_and_may_open_every_block(env, role):
         for block in arch.iter("action"):
             action = as_user(env["ir.actions.act_window"], user).browse(int(block.get("name")))
             model = as_user(env[action.res_model], user)
-            assert model.check_access_rights("read", raise_exception=False), (
+            assert has_right(model, "read"), (
                 menu.name, action.name)
             model.search([], limit=1)  # the block opens without an access error
             models.add(action.res_model)
