@@ -1,39 +1,56 @@
 """Benchmark of the daily loop on a year of data (not part of the test suite).
 
     .venv/bin/python tests/benchmarks/bench_daily_loop.py [--salespeople 200]
-        [--days 260] [--runs 5] [--keep]
+        [--teams 10] [--days 260] [--runs 5] [--keep] [--plain-data] [--json FILE]
+        [--build-only | --reuse] [--only efficiency,prefill,cron,weekly,kpi]
 
 Creates a throw-away database with the addon and fills it like
 ``bench_target_actuals.py`` does (teams, salespeople, customers, orders over two
-years, payments, the year's targets by month: its builders are reused), then
-adds in bulk (SQL) a year of the daily loop: one approved visit plan per
-salesperson and working day (3 % returned once), 3 to 6 visits per plan (done,
-missed or to do; some unplanned, some effective; the day's confirmed orders
-linked to its visits done), expenses on about half the visits done or missed,
-one daily report per salesperson and past working day (mostly approved with a
-quality score, some late; a few missing or left as drafts in the last days,
-for the missing-report reminder), and market reports on 6 % of the days (most
-about one of 5 competitors).  It then prints, for each measured operation, the
-median wall time of several runs and the number of SQL queries: the efficiency
-analysis' pivot (``read_group``) in three shapes next to a hand-written SQL
-aggregate over the base tables (checked to give the same sums), the prefill of
-the daily reports and the missing-report cron (both rolled back after each
-run), the weekly report's Monday action for all teams (first run and re-run)
-and its ``_refresh()`` for one team and for all, next to a hand-written
-aggregate of the same weekly figures (checked equal), and the report KPI's
-pivot in two shapes, each next to a hand-written aggregate (checked equal).
-Nothing here asserts on time.
+years, payments, the year's targets by month, and what makes the attribution
+non-trivial: its builders are reused), then adds in bulk (SQL) a year of the
+daily loop: one approved visit plan per salesperson and working day (3 %
+returned once), 3 to 6 visits per plan (done, missed or to do; some unplanned,
+some effective; the day's confirmed orders linked to its visits done),
+expenses on about half the visits done or missed, one daily report per
+salesperson and past working day (mostly approved with a quality score, some
+late; a few missing or left as drafts in the last days, for the
+missing-report reminder), and market reports on 6 % of the days (most about
+one of 5 competitors).
+
+It prints, for each measured operation, the median wall time of several runs
+and the number of SQL queries, next to a hand-written SQL that computes the
+same figures straight from the base tables (and, for an operation that
+writes, writes them: both rolled back), after checking that both give the
+same numbers (the script fails loudly if not): the efficiency analysis'
+pivot in three shapes, the prefill of the daily reports, the missing-report
+cron (first run: it creates documents and posts messages, no SQL
+reference; next run), the weekly reports (Monday action, first run and
+re-run, ``_refresh()`` of one team and of all), the report KPI's pivot in two
+shapes.  Nothing here asserts on time.
 """
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
+import sys
 import time
 from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
 
-from bench_target_actuals import build_company, build_targets, measure, run_odoo_install, write_conf
+import reference_sql
+from bench_target_actuals import (
+    build_attribution,
+    build_company,
+    build_targets,
+    jit_off,
+    machine,
+    measure,
+    print_table,
+    run_odoo_install,
+    write_conf,
+    write_json,
+)
 
 import odoo
 
@@ -351,100 +368,30 @@ def build_daily_loop(env, teams, salespeople, days, today):
     cr.execute("ANALYZE")
 
 
-HAND_WRITTEN_YEAR = """
-WITH target AS (
-    SELECT l.user_id, l.date_from, l.date_to, l.target_amount, wd.total
-    FROM sales_target_line l
-    CROSS JOIN LATERAL (
-        SELECT COUNT(*) AS total FROM generate_series(l.date_from, l.date_to, interval '1 day') g
-        WHERE EXTRACT(isodow FROM g) < 6) wd
-    WHERE l.metric = 'sales' AND l.period_type = 'month' AND l.user_id IS NOT NULL
-      AND l.partner_id IS NULL AND l.categ_id IS NULL
-      AND l.date_to >= %(start)s AND l.date_from <= %(stop)s
-)
-SELECT user_id, to_char(month, 'YYYY-MM'), SUM(planned), SUM(unplanned), SUM(done),
-       SUM(effective), SUM(orders), SUM(sales), SUM(collections), SUM(expenses),
-       SUM(target)
-FROM (
-    SELECT user_id, date_trunc('month', date) AS month,
-           COUNT(*) FILTER (WHERE planned) AS planned,
-           COUNT(*) FILTER (WHERE NOT planned) AS unplanned,
-           COUNT(*) FILTER (WHERE state = 'done') AS done,
-           COUNT(*) FILTER (WHERE is_effective) AS effective,
-           0 AS orders, 0 AS sales, 0 AS collections, 0 AS expenses, 0 AS target
-    FROM sales_visit WHERE date BETWEEN %(start)s AND %(stop)s
-    GROUP BY 1, 2
-    UNION ALL
-    SELECT user_id, date_trunc('month', date), 0, 0, 0, 0, 0, 0, 0, SUM(amount), 0
-    FROM sales_visit_expense WHERE date BETWEEN %(start)s AND %(stop)s
-    GROUP BY 1, 2
-    UNION ALL
-    SELECT so.user_id, date_trunc('month', so.date_order), 0, 0, 0, 0,
-           COUNT(DISTINCT so.id), SUM(sol.price_subtotal), 0, 0, 0
-    FROM sale_order so JOIN sale_order_line sol ON sol.order_id = so.id
-    WHERE so.state IN ('sale', 'done') AND so.user_id IS NOT NULL
-      AND so.date_order >= %(start)s AND so.date_order < %(stop)s::date + 1
-    GROUP BY 1, 2
-    UNION ALL
-    SELECT c.user_id, date_trunc('month', p.payment_date), 0, 0, 0, 0, 0, 0, SUM(p.amount),
-           0, 0
-    FROM account_payment p JOIN res_partner c ON c.id = p.partner_id
-    WHERE p.state = 'posted' AND p.payment_type = 'inbound' AND c.user_id IS NOT NULL
-      AND p.payment_date BETWEEN %(start)s AND %(stop)s
-    GROUP BY 1, 2
-    UNION ALL
-    SELECT t.user_id, date_trunc('month', t.date_from), 0, 0, 0, 0, 0, 0, 0, 0,
-           t.target_amount * COUNT(*) / t.total
-    FROM target t
-    CROSS JOIN LATERAL generate_series(GREATEST(t.date_from, %(start)s),
-                                       LEAST(t.date_to, %(stop)s), interval '1 day') g
-    WHERE EXTRACT(isodow FROM g) < 6
-    GROUP BY t.user_id, t.date_from, t.target_amount, t.total
-) sums
-GROUP BY 1, 2
-"""
+# ------------------------------------------------------------- helpers
 
 
-def hand_written_year(cr, start, stop):
-    """The sums of case (c) straight from the base tables, the JIT off as for the view."""
-    cr.execute("SET jit = off")
-    cr.execute(HAND_WRITTEN_YEAR, {"start": start, "stop": stop})
-    rows = cr.fetchall()
-    cr.execute("RESET jit")
-    return rows
-
-
-def compare_year(groups, rows):
-    """How many (salesperson, month) groups of the pivot differ from the hand-written sums."""
-    expected = {(row[0], row[1]): [float(value or 0) for value in row[2:]] for row in rows}
-    found = {}
-    for group in groups:
-        month = max(term[2] for term in group["__domain"]
-                    if isinstance(term, (list, tuple)) and term[0] == "date"
-                    and term[1] == ">=")[:7]
-        found[(group["user_id"][0], month)] = [float(group[name] or 0) for name in SUMS]
-    differ = [key for key in set(expected) | set(found)
-              if any(abs(a - b) > 0.01 for a, b in zip(expected.get(key, [0] * len(SUMS)),
-                                                       found.get(key, [0] * len(SUMS)),
-                                                       strict=True))]
-    return len(found), differ
-
-
-def measure_rolled_back(env, runs, function):
-    """``measure`` of one run at a time, the transaction rolled back after each run
-    (the operation writes), after one run not measured (that fills the registry's
-    caches): median time, highest query count."""
+def measure_rolled_back(env, runs, function, prepare=None):
+    """``measure`` of one run at a time, the transaction rolled back after each
+    run (the operation writes), after one run not measured (that fills the
+    registry's caches): median time, highest query count.  ``prepare`` runs
+    before each run, outside the measure."""
     samples = []
     for run in range(runs + 1):
-        if not run:
-            function()
-            env.cr.rollback()
-            env.clear()
-            continue
-        samples.append(measure(env, 1, function))
+        if prepare:
+            prepare()
+        sample = measure(env, 1, function)
+        if run:
+            samples.append(sample)
         env.cr.rollback()
         env.clear()
     return statistics.median(s for s, _q in samples), max(q for _s, q in samples)
+
+
+def row(key, label, sample, reference=None, **extra):
+    seconds, queries = sample
+    return dict(extra, key=key, label=label, seconds=seconds, queries=queries,
+                reference=reference)
 
 
 def month_bounds(day):
@@ -460,210 +407,787 @@ def quarter_bounds(day):
     return date(last.year, 3 * ((last.month - 1) // 3) + 1, 1), last
 
 
+def group_period(group, start):
+    """The first day of a read_group group's period (its ``date >=`` term:
+    the range's start for a first period cut by the range)."""
+    return max(term[2] for term in group["__domain"]
+               if isinstance(term, (list, tuple)) and term[0] == "date" and term[1] == ">="
+               and term[2] >= start)
+
+
+def group_key(group, field):
+    value = group[field]
+    return value[0] if value else None
+
+
+def hand_written_groups(cr, sql, params):
+    """Run a hand-written grouped query (JIT off, as the addon's analytic
+    queries) and return {(key, first day of the period): [numbers]}; the
+    period's first day is cut to the range's start."""
+    with jit_off(cr):
+        cr.execute(sql, params)
+        rows = cr.fetchall()
+    return {(key, max(str(period), str(params["start"]))): [float(v or 0) for v in values]
+            for key, period, *values in rows}
+
+
+# ------------------------------------------------------------- 1. efficiency
+
+EFFICIENCY_RATES = {  # the pivot's rates: numerator, denominator, factor (lib/rates.py)
+    "effective_rate": ("visit_effective", "visit_done", 100.0),
+    "sales_per_visit": ("sales_amount", "visit_done", 1.0),
+    "expense_ratio": ("expense_amount", "sales_amount", 100.0),
+    "achievement_rate": ("sales_amount", "target_amount", 100.0),
+}
+
+HAND_WRITTEN_EFFICIENCY = """
+SELECT %(key)s AS key, x.period,
+       %(sums)s,
+       %(rates)s
+FROM (
+    SELECT v.user_id, date_trunc(%%(unit)s, v.date)::date AS period,
+           COUNT(*) FILTER (WHERE v.planned) AS visit_planned,
+           COUNT(*) FILTER (WHERE NOT v.planned) AS visit_unplanned,
+           COUNT(*) FILTER (WHERE v.state = 'done') AS visit_done,
+           COUNT(*) FILTER (WHERE v.is_effective) AS visit_effective,
+           0 AS order_count, 0 AS sales_amount, 0 AS collection_amount,
+           COALESCE(SUM(v.expense_amount), 0) AS expense_amount, 0 AS target_amount
+    FROM sales_visit v WHERE v.date BETWEEN %%(start)s AND %%(stop)s
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT so.user_id, date_trunc(%%(unit)s, %(local_day)s)::date, 0, 0, 0, 0, COUNT(*), 0, 0,
+           0, 0
+    FROM sale_order so
+    JOIN res_company c ON c.id = so.company_id
+    JOIN res_partner ctz ON ctz.id = c.partner_id
+    WHERE so.state IN ('sale', 'done') AND so.user_id IS NOT NULL
+      AND so.date_order >= %%(start)s::date - 1 AND so.date_order < %%(stop)s::date + 2
+      AND %(local_day)s BETWEEN %%(start)s AND %%(stop)s
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT f.user_id, date_trunc(%%(unit)s, f.day)::date, 0, 0, 0, 0, 0, SUM(f.sales),
+           SUM(f.collections), 0, 0
+    FROM (%(facts)s
+    ) f
+    WHERE f.user_id IS NOT NULL
+    GROUP BY 1, 2
+    UNION ALL
+    -- the day's share of the salesperson's monthly sales target (the latest
+    -- line when several cover the day), on working days
+    SELECT t.user_id, date_trunc(%%(unit)s, t.day)::date, 0, 0, 0, 0, 0, 0, 0, 0,
+           SUM(t.target)
+    FROM (
+        SELECT DISTINCT ON (l.user_id, d.day) l.user_id, d.day::date AS day,
+               l.target_amount / NULLIF(wd.days, 0) AS target
+        FROM sales_target_line l
+        CROSS JOIN LATERAL (
+            SELECT COUNT(*) AS days FROM generate_series(l.date_from, l.date_to,
+                                                         interval '1 day') g
+            WHERE EXTRACT(isodow FROM g) < 6) wd
+        CROSS JOIN LATERAL generate_series(GREATEST(l.date_from, %%(start)s::date),
+                                           LEAST(l.date_to, %%(stop)s::date),
+                                           interval '1 day') d(day)
+        WHERE l.metric = 'sales' AND l.user_id IS NOT NULL AND l.partner_id IS NULL
+          AND l.categ_id IS NULL AND l.period_type = 'month'
+          AND l.date_to >= %%(start)s AND l.date_from <= %%(stop)s
+          AND EXTRACT(isodow FROM d.day) < 6
+        ORDER BY l.user_id, d.day, l.id DESC
+    ) t
+    GROUP BY 1, 2
+) x
+JOIN res_users u ON u.id = x.user_id
+GROUP BY 1, 2
+"""
+
+
+def efficiency_sql(key):
+    sums = ["visit_planned", "visit_unplanned", "visit_done", "visit_effective",
+            "order_count", "sales_amount", "collection_amount", "expense_amount",
+            "target_amount"]
+    rates = ["CASE WHEN SUM(x.%(d)s) <> 0 THEN %(f)s * SUM(x.%(n)s) / SUM(x.%(d)s) ELSE 0 END"
+             % {"n": n, "d": d, "f": f} for n, d, f in EFFICIENCY_RATES.values()]
+    return HAND_WRITTEN_EFFICIENCY % {
+        "key": key, "sums": ", ".join("SUM(x.%s)" % name for name in sums),
+        "rates": ", ".join(rates), "local_day": reference_sql.LOCAL_DAY,
+        "facts": reference_sql.facts(("sales", "collections"))}
+
+
 def measure_efficiency(env, runs, days, today):
-    """1. The efficiency analysis, read as the pivot reads it, in three shapes;
-    the hand-written aggregate next to the last one."""
+    """1. The efficiency analysis, read as the pivot reads it, in three shapes,
+    each next to its hand-written aggregate (checked equal: sums and rates)."""
     cr = env.cr
     report = env["sales.efficiency.report"]
     start, stop = str(days[0]), str(today)
     shapes = (
-        ("salesperson, one month (%s)" % month_bounds(today)[0].strftime("%Y-%m"),
-         month_bounds(today), ["user_id"]),
-        ("team × week, one quarter (%s to %s)" % quarter_bounds(today),
-         quarter_bounds(today), ["team_id", "date:week"]),
-        ("salesperson × month, the year (%s to %s)" % (start, stop),
-         (start, stop), ["user_id", "date:month"]),
+        ("eff_month", "salesperson, one month (%s)" % month_bounds(today)[0].strftime("%Y-%m"),
+         month_bounds(today), ["user_id"], "x.user_id", "month"),
+        ("eff_quarter", "team × week, one quarter (%s to %s)" % quarter_bounds(today),
+         quarter_bounds(today), ["team_id", "date:week"], "u.sale_team_id", "week"),
+        ("eff_year", "salesperson × month, the year (%s to %s)" % (start, stop),
+         (start, stop), ["user_id", "date:month"], "x.user_id", "month"),
     )
-    results, groups = [], None
-    for label, (date_from, date_to), groupby in shapes:
-        fields = [name.split(":")[0] for name in groupby] + MEASURES
+    fields_ = SUMS + list(EFFICIENCY_RATES)
+    rows, checks = [], []
+    for key, label, (date_from, date_to), groupby, sql_key, unit in shapes:
         domain = [("date", ">=", str(date_from)), ("date", "<=", str(date_to))]
+        params = {"start": str(date_from), "stop": str(date_to), "unit": unit}
+        sql = efficiency_sql(sql_key)
 
-        def pivot(domain=domain, fields=fields, groupby=groupby):
-            return report.read_group(domain, fields, groupby, lazy=False)
+        def pivot(domain=domain, groupby=groupby):
+            return report.read_group(domain, [g.split(":")[0] for g in groupby] + MEASURES,
+                                     groupby, lazy=False)
+
+        def reference(sql=sql, params=params):
+            return hand_written_groups(cr, sql, params)
         groups = pivot()  # not measured: fills the registry's caches
-        seconds, queries = measure(env, runs, pivot)
-        results.append(["efficiency pivot read_group, %s: %d groups" % (label, len(groups)),
-                        seconds, queries])
-    compared, differ = compare_year(groups, hand_written_year(cr, start, stop))
-    limit, _queries = measure(env, runs, lambda: hand_written_year(cr, start, stop))
-    results[-1].append(limit)
-    note = ("hand-written SQL of the last case: the same sums (visits, expenses, orders, "
-            "sales, collections, target share) by salesperson and month straight from "
-            "sales_visit, sales_visit_expense, sale_order(_line), account_payment and "
-            "sales_target_line (UTC, one currency, no reconciliation: a lower bound); "
-            "%s on %d groups." % ("checked equal to the pivot's" if not differ
-                                  else "DIFFERENT from the pivot's on %d (e.g. %s)"
-                                  % (len(differ), sorted(differ)[:3]), compared))
-    return results, note
+        found = {(group_key(g, groupby[0]), group_period(g, str(date_from))):
+                 [float(g[name] or 0) for name in fields_] for g in groups}
+        full_label = "efficiency pivot read_group, %s: %d groups" % (label, len(groups))
+        checks.append(reference_sql.check(full_label, reference(), found))
+        rows.append(row(key, full_label, measure(env, runs, pivot),
+                        measure(env, runs, reference)[0]))
+    return rows, checks
+
+
+# ------------------------------------------------------------- 2. prefill
+
+PREFILL_FIGURES = ["visit_planned_count", "visit_done_count", "visit_effective_count",
+                   "visit_unplanned_count", "complaint_count", "expense_amount", "order_count",
+                   "sales_amount", "margin_amount", "collection_amount", "new_customer_count"]
+
+HAND_WRITTEN_PREFILL = """
+WITH k AS (
+    SELECT r.id, r.user_id, r.date FROM sales_daily_report r WHERE r.id = ANY(%%(ids)s)
+),
+vis AS (
+    SELECT k.id, COUNT(*) FILTER (WHERE v.planned) AS planned,
+           COUNT(*) FILTER (WHERE v.state = 'done') AS done,
+           COUNT(*) FILTER (WHERE v.is_effective) AS effective,
+           COUNT(*) FILTER (WHERE NOT v.planned) AS unplanned,
+           COUNT(*) FILTER (WHERE v.purpose = 'complaint' AND v.state = 'done') AS complaints,
+           COALESCE(SUM(v.expense_amount), 0) AS expenses
+    FROM k JOIN sales_visit v ON v.user_id = k.user_id AND v.date = k.date
+    GROUP BY k.id
+),
+ord AS (
+    SELECT k.id, so.id AS order_id
+    FROM k
+    JOIN sale_order so ON so.user_id = k.user_id AND so.state IN ('sale', 'done')
+     AND so.date_order >= k.date - 1 AND so.date_order < k.date + 2
+    JOIN res_company c ON c.id = so.company_id
+    JOIN res_partner ctz ON ctz.id = c.partner_id
+    WHERE %(local_day)s = k.date
+),
+fa AS (
+    SELECT k.id, %(fact_sums)s
+    FROM k
+    JOIN (%(facts)s
+    ) f ON f.user_id = k.user_id AND f.day BETWEEN date_trunc('month', k.date)::date AND k.date
+    WHERE f.user_id = ANY(%%(users)s)
+    GROUP BY k.id
+),
+tl AS (
+    SELECT k.id AS report_id, l.id AS line_id, l.metric, l.target_amount,
+           CASE WHEN EXTRACT(isodow FROM k.date) < 6
+                THEN l.target_amount / GREATEST(wd.total, 1) ELSE 0 END AS day_target,
+           CASE l.metric WHEN 'sales' THEN fa.sales_day WHEN 'margin' THEN fa.margin_day
+                WHEN 'new_customers' THEN fa.new_customers_day
+                ELSE fa.collections_day END AS day_actual,
+           CASE l.metric WHEN 'sales' THEN fa.sales_month WHEN 'margin' THEN fa.margin_month
+                WHEN 'new_customers' THEN fa.new_customers_month
+                ELSE fa.collections_month END AS month_actual,
+           CASE WHEN wd.total > 0 THEN 100.0 * wd.elapsed / wd.total ELSE 0 END AS expected
+    FROM k
+    JOIN sales_target_line l ON l.user_id = k.user_id AND l.partner_id IS NULL
+     AND l.categ_id IS NULL AND l.period_type = 'month'
+     AND k.date BETWEEN l.date_from AND l.date_to
+    LEFT JOIN fa ON fa.id = k.id
+    CROSS JOIN LATERAL (
+        SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE g <= k.date) AS elapsed
+        FROM generate_series(l.date_from, l.date_to, interval '1 day') g
+        WHERE EXTRACT(isodow FROM g) < 6) wd
+),
+upd AS (
+    UPDATE sales_daily_report r
+    SET visit_planned_count = COALESCE(vis.planned, 0),
+        visit_done_count = COALESCE(vis.done, 0),
+        visit_effective_count = COALESCE(vis.effective, 0),
+        visit_unplanned_count = COALESCE(vis.unplanned, 0),
+        complaint_count = COALESCE(vis.complaints, 0),
+        expense_amount = COALESCE(vis.expenses, 0),
+        order_count = COALESCE(oc.orders, 0),
+        sales_amount = COALESCE(fa.sales_day, 0),
+        margin_amount = COALESCE(fa.margin_day, 0),
+        collection_amount = COALESCE(fa.collections_day, 0),
+        new_customer_count = COALESCE(fa.new_customers_day, 0)::int,
+        prefilled_at = now() AT TIME ZONE 'UTC',
+        write_uid = %%(uid)s, write_date = now() AT TIME ZONE 'UTC'
+    FROM k
+    LEFT JOIN vis ON vis.id = k.id
+    LEFT JOIN (SELECT id, COUNT(*) AS orders FROM ord GROUP BY id) oc ON oc.id = k.id
+    LEFT JOIN fa ON fa.id = k.id
+    WHERE r.id = k.id
+    RETURNING r.id
+),
+old_orders AS (
+    DELETE FROM sales_daily_report_sale_order_rel rel
+    WHERE rel.report_id IN (SELECT id FROM k)
+      AND NOT EXISTS (SELECT 1 FROM ord WHERE ord.id = rel.report_id
+                      AND ord.order_id = rel.order_id)
+    RETURNING 1
+),
+new_orders AS (
+    INSERT INTO sales_daily_report_sale_order_rel (report_id, order_id)
+    SELECT id, order_id FROM ord ON CONFLICT DO NOTHING RETURNING 1
+),
+old_targets AS (
+    DELETE FROM sales_daily_report_target t WHERE t.report_id IN (SELECT id FROM k)
+    RETURNING 1
+),
+new_targets AS (
+    INSERT INTO sales_daily_report_target (report_id, target_line_id, metric, month_target,
+                                           day_target, day_actual, month_actual,
+                                           expected_rate, create_uid, create_date, write_uid,
+                                           write_date)
+    SELECT report_id, line_id, metric, target_amount, day_target, COALESCE(day_actual, 0),
+           COALESCE(month_actual, 0), expected, %%(uid)s, now() AT TIME ZONE 'UTC',
+           %%(uid)s, now() AT TIME ZONE 'UTC'
+    FROM tl
+    RETURNING 1
+)
+SELECT (SELECT COUNT(*) FROM upd), (SELECT COUNT(*) FROM new_targets)
+""" % {"local_day": reference_sql.LOCAL_DAY,
+       "facts": reference_sql.facts(order_where="so.user_id = ANY(%(users)s)"),
+       "fact_sums": ", ".join(
+           "COALESCE(SUM(f.%(m)s) FILTER (WHERE f.day = k.date), 0) AS %(m)s_day, "
+           "COALESCE(SUM(f.%(m)s), 0) AS %(m)s_month" % {"m": metric}
+           for metric in ("sales", "margin", "new_customers", "collections"))}
+
+
+def hand_written_prefill(cr, report_ids):
+    """The prefill of ``report_ids`` by hand: one query for the window and
+    the salespeople, then one statement that computes the figures and
+    writes them (UPDATE of the reports, their orders and target lines
+    replaced)."""
+    cr.execute("SELECT MIN(date_trunc('month', date))::date, MAX(date), "
+               "ARRAY_AGG(DISTINCT user_id) FROM sales_daily_report WHERE id = ANY(%s)",
+               (list(report_ids),))
+    start, stop, users = cr.fetchone()
+    with jit_off(cr):
+        cr.execute(HAND_WRITTEN_PREFILL, {"ids": list(report_ids), "start": start,
+                                          "stop": stop, "users": users,
+                                          "uid": odoo.SUPERUSER_ID})
+        return cr.fetchone()
+
+
+def prefill_snapshot(cr, report_ids):
+    """What a prefill wrote: {key: [numbers]} of the reports' figures, their
+    target lines and their orders."""
+    cr.execute("SELECT id, %s FROM sales_daily_report WHERE id = ANY(%%s)"
+               % ", ".join(PREFILL_FIGURES), (list(report_ids),))
+    snapshot = {("report", row[0]): [float(v or 0) for v in row[1:]] for row in cr.fetchall()}
+    cr.execute("""SELECT report_id, target_line_id, metric, month_target, day_target,
+                         day_actual, month_actual, expected_rate
+                  FROM sales_daily_report_target WHERE report_id = ANY(%s)""",
+               (list(report_ids),))
+    for report_id, line_id, metric, *values in cr.fetchall():
+        snapshot[("target", report_id, line_id, metric)] = [float(v or 0) for v in values]
+    cr.execute("SELECT report_id, order_id FROM sales_daily_report_sale_order_rel "
+               "WHERE report_id = ANY(%s)", (list(report_ids),))
+    for report_id, order_id in cr.fetchall():
+        snapshot[("order", report_id, order_id)] = [1.0]
+    return snapshot
 
 
 def measure_prefill(env, runs, day):
-    """2. The prefill of the daily reports of ``day``: the report with the fewest
-    visits and orders, the one with the most, 20 reports, all of them."""
+    """2. The prefill of the daily reports of ``day``: the report with the
+    fewest visits and orders, the one with the most, 20 reports, all of
+    them; each next to the hand-written SQL that computes and writes the same
+    figures (checked equal; both rolled back)."""
+    cr = env.cr
     reports = env["sales.daily.report"]
     day_reports = reports.search([("date", "=", str(day))])
-    env.cr.execute("""
+    cr.execute("""
         SELECT r.id, COUNT(DISTINCT v.id), COUNT(DISTINCT rel.order_id)
         FROM sales_daily_report r
         LEFT JOIN sales_visit v ON v.user_id = r.user_id AND v.date = r.date
         LEFT JOIN sales_daily_report_sale_order_rel rel ON rel.report_id = r.id
         WHERE r.id = ANY(%s) GROUP BY r.id
     """, (day_reports.ids,))
-    by_size = sorted(env.cr.fetchall(), key=lambda row: (row[1] + row[2], row[0]))
-    cases = (("1 report (%d visits, %d orders)" % by_size[0][1:],
+    by_size = sorted(cr.fetchall(), key=lambda r: (r[1] + r[2], r[0]))
+    cases = (("prefill_min", "1 report (%d visits, %d orders)" % by_size[0][1:],
               reports.browse(by_size[0][0])),
-             ("1 report (%d visits, %d orders)" % by_size[-1][1:],
+             ("prefill_max", "1 report (%d visits, %d orders)" % by_size[-1][1:],
               reports.browse(by_size[-1][0])),
-             ("20 reports of %s" % day, day_reports[:20]),
-             ("all %d reports of %s (%d visits, %d orders)" % (
-                 len(day_reports), day, sum(row[1] for row in by_size),
-                 sum(row[2] for row in by_size)), day_reports))
+             ("prefill_20", "20 reports of %s" % day, day_reports[:20]),
+             ("prefill_all", "all %d reports of %s (%d visits, %d orders)" % (
+                 len(day_reports), day, sum(r[1] for r in by_size), sum(r[2] for r in by_size)),
+              day_reports))
     # As the form's "Refresh figures" runs it: no tracking_disable in the context.
-    plain = odoo.api.Environment(env.cr, odoo.SUPERUSER_ID, {})
-    return [["daily report prefill, %s" % label, *measure_rolled_back(
-        env, runs, lambda subset=subset: subset.with_env(plain)._prefill())]
-        for label, subset in cases]
+    plain = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    rows, checks = [], []
+    for key, label, subset in cases:
+        ids = subset.ids
+        subset.with_env(plain)._prefill()
+        found = prefill_snapshot(cr, ids)
+        cr.rollback()
+        env.clear()
+        hand_written_prefill(cr, ids)
+        expected = prefill_snapshot(cr, ids)
+        cr.rollback()
+        env.clear()
+        full_label = "daily report prefill, %s" % label
+        checks.append(reference_sql.check(full_label, expected, found))
+        rows.append(row(key, full_label, measure_rolled_back(
+            env, runs, lambda subset=subset: subset.with_env(plain)._prefill()),
+            measure_rolled_back(env, runs, lambda ids=ids: hand_written_prefill(cr, ids))[0]))
+    return rows, checks
+
+
+# ------------------------------------------------------------- 3. missing reports
+
+HAND_WRITTEN_MISSING = """
+WITH sp AS (
+    SELECT u.id, u.create_date::date AS joined, c.sales_report_deadline AS hours,
+           c.sales_missing_report_days AS look_back,
+           COALESCE(NULLIF(p.tz, ''), NULLIF(cp.tz, ''), 'UTC') AS tz
+    FROM res_users u
+    JOIN res_partner p ON p.id = u.partner_id
+    JOIN res_company c ON c.id = u.company_id
+    JOIN res_partner cp ON cp.id = c.partner_id
+    WHERE u.active AND NOT u.share
+      AND EXISTS (SELECT 1 FROM res_groups_users_rel g WHERE g.uid = u.id AND g.gid = (
+          SELECT res_id FROM ir_model_data WHERE module = 'sales_process_mgmt'
+             AND name = 'group_salesperson'))
+      AND NOT EXISTS (SELECT 1 FROM res_groups_users_rel g WHERE g.uid = u.id AND g.gid = (
+          SELECT res_id FROM ir_model_data WHERE module = 'sales_process_mgmt'
+             AND name = 'group_supervisor'))
+),
+due AS (
+    SELECT sp.id AS user_id, d.day
+    FROM sp
+    CROSS JOIN LATERAL generate_series(0, sp.look_back) back(days)
+    CROSS JOIN LATERAL (SELECT (now() AT TIME ZONE sp.tz)::date - back.days AS day) d
+    WHERE EXTRACT(isodow FROM d.day) < 6 AND d.day >= sp.joined
+      AND (d.day + sp.hours * interval '1 hour') AT TIME ZONE sp.tz <= now()
+)
+SELECT due.user_id, due.day, r.id
+FROM due
+LEFT JOIN sales_daily_report r ON r.user_id = due.user_id AND r.date = due.day
+WHERE r.id IS NULL
+   OR (r.state = 'draft' AND r.attendance <> 'leave' AND NOT COALESCE(r.missing_notified, FALSE))
+"""
+
+
+def hand_written_missing(cr):
+    """The (salesperson, day) pairs whose report is missing: what the cron
+    finds (its figures; it then creates documents and posts messages)."""
+    cr.execute(HAND_WRITTEN_MISSING)
+    return {(user_id, str(day)): [1.0] for user_id, day, _report in cr.fetchall()}
 
 
 def measure_cron(env, runs):
     """3. The missing-report cron, as the scheduler runs it (no context): its
-    first run on the data, then its next (hourly) run, that finds the reports
-    already reminded."""
-    cron_env = odoo.api.Environment(env.cr, odoo.SUPERUSER_ID, {})
-    env.cr.execute("SELECT max(id) FROM sales_daily_report")
-    last_id = env.cr.fetchone()[0]
+    first run on the data (creates the missing reports as drafts, prefills
+    them, gives each salesperson an activity and each approver one digest
+    message), then its next (hourly) run, that finds the reports already
+    reminded; the hand-written SQL that finds the missing reports next to the
+    next run (checked against both runs)."""
+    cr = env.cr
+    cron_env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    cr.execute("SELECT max(id) FROM sales_daily_report")
+    last_id = cr.fetchone()[0]
+    expected_first = hand_written_missing(cr)
     found = []
 
     def cron():
-        found.append(cron_env["sales.daily.report"]._cron_remind_missing().ids)
-    seconds, queries = measure_rolled_back(env, runs, cron)
-    results = [["missing-report cron, first run: %d reports reminded, %d of them created"
-                % (len(found[-1]), len([i for i in found[-1] if i > last_id])),
-                seconds, queries]]
-    samples = []
-    for _run in range(runs):
-        cron()
-        samples.append(measure(env, 1, cron))
-        env.cr.rollback()
-        env.clear()
-    results.append(["missing-report cron, next run: %d reports reminded" % len(found[-1]),
-                    statistics.median(s for s, _q in samples),
-                    max(q for _s, q in samples)])
-    return results
+        found.append(cron_env["sales.daily.report"]._cron_remind_missing())
+    cr.execute("SELECT (SELECT COALESCE(max(id), 0) FROM mail_message), "
+               "(SELECT COALESCE(max(id), 0) FROM mail_activity)")
+    last_message, last_activity = cr.fetchone()
+    cron()
+    reminded = found[-1]
+    first_keys = {(r.user_id.id, r.date): [1.0] for r in reminded}
+    created = len([i for i in reminded.ids if i > last_id])
+    cr.execute("SELECT (SELECT count(*) FROM mail_message WHERE id > %s AND model IS NULL), "
+               "(SELECT count(*) FROM mail_activity WHERE id > %s)",
+               (last_message, last_activity))
+    digests, activities = cr.fetchone()
+    checks = [reference_sql.check("missing-report cron, first run (the reports reminded)",
+                                  expected_first, first_keys)]
+    cron()
+    next_reminded = len(found[-1])
+    checks.append(reference_sql.check("missing-report cron, next run (the reports reminded)",
+                                      hand_written_missing(cr),
+                                      {(r.user_id.id, r.date): [1.0] for r in found[-1]}))
+    cr.rollback()
+    env.clear()
+    first = measure_rolled_back(env, runs, cron)
+    next_run = measure_rolled_back(env, runs, cron, prepare=cron)
+    reference = measure_rolled_back(env, runs, lambda: hand_written_missing(cr),
+                                    prepare=cron)[0]
+    return [row("cron_first", "missing-report cron, first run: %d reports reminded (%d of "
+                "them created), %d activities, %d digest messages" % (
+                    len(reminded), created, activities, digests), first,
+                reminded=len(reminded), created=created + activities + digests,
+                digests=digests, activities=activities),
+            row("cron_next", "missing-report cron, next run: %d reports reminded"
+                % next_reminded, next_run, reference)], checks
 
 
-# The figures of a weekly report that the hand-written aggregate computes too.
-WEEKLY_FIGURES = ["sales_amount", "visit_planned", "visit_done", "visit_effective",
-                  "visit_with_order", "reports_submitted", "reports_late", "plans_approved",
-                  "plans_first_time", "salesperson_count"]
+# ------------------------------------------------------------- 4. weekly report
 
-HAND_WRITTEN_WEEK = """
-SELECT t.id, COALESCE(o.sales, 0), COALESCE(v.planned, 0), COALESCE(v.done, 0),
-       COALESCE(v.effective, 0), COALESCE(v.with_order, 0), COALESCE(d.submitted, 0),
-       COALESCE(d.late, 0), COALESCE(p.approved, 0), COALESCE(p.first_time, 0),
-       COALESCE(u.people, 0)
-FROM crm_team t
-LEFT JOIN (SELECT so.team_id, SUM(sol.price_subtotal) AS sales
-           FROM sale_order so JOIN sale_order_line sol ON sol.order_id = so.id
-           WHERE so.state IN ('sale', 'done') AND so.date_order >= %(start)s
-             AND so.date_order < %(stop)s::date + 1
-           GROUP BY so.team_id) o ON o.team_id = t.id
-LEFT JOIN (SELECT v.team_id, COUNT(*) FILTER (WHERE v.planned) AS planned,
-                  COUNT(*) FILTER (WHERE v.state = 'done') AS done,
-                  COUNT(*) FILTER (WHERE v.is_effective) AS effective,
-                  COUNT(*) FILTER (WHERE v.state = 'done' AND EXISTS (
-                      SELECT 1 FROM sales_visit_sale_order_rel r WHERE r.visit_id = v.id))
-                      AS with_order
-           FROM sales_visit v WHERE v.date BETWEEN %(start)s AND %(stop)s
-           GROUP BY v.team_id) v ON v.team_id = t.id
-LEFT JOIN (SELECT r.team_id, COUNT(*) FILTER (WHERE r.state <> 'draft') AS submitted,
-                  COUNT(*) FILTER (WHERE r.is_late) AS late
-           FROM sales_daily_report r WHERE r.date BETWEEN %(start)s AND %(stop)s
-           GROUP BY r.team_id) d ON d.team_id = t.id
-LEFT JOIN (SELECT p.team_id, COUNT(*) FILTER (WHERE p.state = 'approved') AS approved,
-                  COUNT(*) FILTER (WHERE p.approved_first_time) AS first_time
-           FROM sales_visit_plan p WHERE p.date BETWEEN %(start)s AND %(stop)s
-           GROUP BY p.team_id) p ON p.team_id = t.id
-LEFT JOIN (SELECT u.sale_team_id, COUNT(*) AS people
-           FROM res_users u JOIN crm_team t ON t.id = u.sale_team_id
-           WHERE u.active AND NOT u.share AND u.id <> t.user_id
-           GROUP BY u.sale_team_id) u ON u.sale_team_id = t.id
-WHERE t.user_id IS NOT NULL
+WEEKLY_FIGURES = ["sales_amount", "new_customer_count", "collection_amount", "visit_planned",
+                  "visit_done", "visit_effective", "visit_with_order", "effective_rate",
+                  "transaction_rate", "salesperson_count", "avg_sales_per_salesperson",
+                  "reports_due", "reports_submitted", "reports_late", "reports_missing",
+                  "plans_approved", "plans_first_time", "abnormal_count"]
+
+
+def _esc(expression):
+    """SQL escaping ``expression`` for HTML text, as QWeb's t-esc does."""
+    return ("replace(replace(replace(replace(replace(%s, '&', '&amp;'), '<', '&lt;'), "
+            "'>', '&gt;'), '\"', '&quot;'), '''', '&#39;')" % expression)
+
+
+HAND_WRITTEN_WEEKLY = """
+WITH k AS (
+    SELECT r.id, r.team_id, r.week_start AS start, r.week_start + 6 AS stop,
+           date_trunc('month', r.week_start + 6)::date AS month_start
+    FROM sales_weekly_report r WHERE r.id = ANY(%%(ids)s)
+),
+fa AS (
+    SELECT k.id, %(fact_sums)s
+    FROM k
+    JOIN (%(facts)s
+    ) f ON f.team_id = k.team_id AND f.day BETWEEN LEAST(k.start, k.month_start) AND k.stop
+    WHERE f.team_id = ANY(%%(teams)s)
+    GROUP BY k.id
+),
+vis AS (
+    SELECT k.id, COUNT(*) FILTER (WHERE v.planned) AS planned,
+           COUNT(*) FILTER (WHERE v.state = 'done') AS done,
+           COUNT(*) FILTER (WHERE v.is_effective) AS effective,
+           COUNT(*) FILTER (WHERE v.state = 'done' AND EXISTS (
+               SELECT 1 FROM sales_visit_sale_order_rel r WHERE r.visit_id = v.id))
+               AS with_order
+    FROM k JOIN sales_visit v ON v.team_id = k.team_id AND v.date BETWEEN k.start AND k.stop
+    GROUP BY k.id
+),
+people AS (
+    SELECT k.id, COUNT(*) AS people
+    FROM k
+    JOIN res_users u ON u.sale_team_id = k.team_id AND u.active AND NOT u.share
+    WHERE EXISTS (SELECT 1 FROM res_groups_users_rel g WHERE g.uid = u.id AND g.gid = (
+              SELECT res_id FROM ir_model_data WHERE module = 'sales_process_mgmt'
+                 AND name = 'group_salesperson'))
+      AND NOT EXISTS (SELECT 1 FROM res_groups_users_rel g WHERE g.uid = u.id AND g.gid = (
+              SELECT res_id FROM ir_model_data WHERE module = 'sales_process_mgmt'
+                 AND name = 'group_supervisor'))
+    GROUP BY k.id
+),
+daily AS (
+    SELECT k.id, COUNT(*) FILTER (WHERE d.state <> 'draft') AS submitted,
+           COUNT(*) FILTER (WHERE d.is_late) AS late
+    FROM k JOIN sales_daily_report d ON d.team_id = k.team_id
+     AND d.date BETWEEN k.start AND k.stop AND EXTRACT(isodow FROM d.date) < 6
+    GROUP BY k.id
+),
+plans AS (
+    SELECT k.id, COUNT(*) FILTER (WHERE p.state = 'approved') AS approved,
+           COUNT(*) FILTER (WHERE p.approved_first_time) AS first_time
+    FROM k JOIN sales_visit_plan p ON p.team_id = k.team_id
+     AND p.date BETWEEN k.start AND k.stop
+    GROUP BY k.id
+),
+fig AS (
+    SELECT k.id, COALESCE(fa.sales_week, 0) AS sales,
+           COALESCE(fa.new_customers_week, 0) AS new_customers,
+           COALESCE(fa.collections_week, 0) AS collections,
+           COALESCE(vis.planned, 0) AS planned, COALESCE(vis.done, 0) AS done,
+           COALESCE(vis.effective, 0) AS effective, COALESCE(vis.with_order, 0) AS with_order,
+           COALESCE(people.people, 0) AS people,
+           %(week_days)s * COALESCE(people.people, 0) AS due,
+           COALESCE(daily.submitted, 0) AS submitted, COALESCE(daily.late, 0) AS late,
+           COALESCE(plans.approved, 0) AS approved, COALESCE(plans.first_time, 0) AS first_time
+    FROM k
+    LEFT JOIN fa ON fa.id = k.id LEFT JOIN vis ON vis.id = k.id
+    LEFT JOIN people ON people.id = k.id LEFT JOIN daily ON daily.id = k.id
+    LEFT JOIN plans ON plans.id = k.id
+),
+competitor_rows AS (
+    SELECT k.id, COALESCE(c.name, 'No competitor named') AS competitor,
+           COUNT(*) OVER w AS reports, row_number() OVER (w ORDER BY m.date, m.id) AS n,
+           c.display_name AS sort_name, m.date, m.kind, m.title
+    FROM k
+    JOIN sales_market_report m ON m.team_id = k.team_id AND m.date BETWEEN k.start AND k.stop
+     AND m.state <> 'cancelled'
+    LEFT JOIN res_partner c ON c.id = m.competitor_id
+    WINDOW w AS (PARTITION BY k.id, m.competitor_id)
+),
+competitors AS (
+    SELECT r.id, '<table class="table table-condensed o_sales_competitors"><thead><tr>'
+           '<th>Competitor</th><th class="text-right">Reports</th><th>Date</th><th>Kind</th>'
+           '<th>What</th></tr></thead><tbody>' || string_agg(
+               '<tr><td>' || CASE WHEN r.n = 1 THEN %(competitor)s ELSE '' END
+               || '</td><td class="text-right">'
+               || CASE WHEN r.n = 1 THEN r.reports::text ELSE '' END || '</td><td>'
+               || to_char(r.date, 'YYYY-MM-DD') || '</td><td>' || %(kind)s || '</td><td>'
+               || %(title)s || '</td></tr>',
+               '' ORDER BY r.sort_name NULLS LAST, r.n) || '</tbody></table>' AS html
+    FROM competitor_rows r
+    JOIN (VALUES %(kinds)s) kind(key, label) ON kind.key = r.kind
+    GROUP BY r.id
+),
+abnormal_rows AS (
+    SELECT k.id, p.display_name AS name, 'Overdue collection' AS why,
+           to_char(SUM(inv.residual_company_signed), 'FM999999999999990.00') || ' due since '
+           || to_char(MIN(inv.date_due), 'YYYY-MM-DD') AS detail
+    FROM k
+    JOIN account_invoice inv ON inv.team_id = k.team_id AND inv.type = 'out_invoice'
+     AND inv.state = 'open' AND inv.date_due <= k.stop
+    JOIN res_partner contact ON contact.id = inv.partner_id
+    JOIN res_partner p ON p.id = contact.commercial_partner_id
+    GROUP BY k.id, p.id
+    UNION ALL
+    SELECT k.id, p.display_name, 'No order',
+           'Last order on ' || to_char(MAX(so.date_order)::date, 'YYYY-MM-DD')
+    FROM k
+    JOIN sale_order so ON so.team_id = k.team_id AND so.state IN ('sale', 'done')
+     AND so.date_order <= k.stop
+    JOIN res_partner contact ON contact.id = so.partner_id
+    JOIN res_partner p ON p.id = contact.commercial_partner_id
+    GROUP BY k.id, k.stop, p.id
+    HAVING MAX(so.date_order)::date < k.stop - 7 * %%(weeks)s
+       AND MAX(so.date_order)::date >= k.stop - 365
+    UNION ALL
+    SELECT k.id, COALESCE(p.display_name, '-'), 'Open complaint', m.name || ' ' || m.title
+    FROM k
+    JOIN sales_market_report m ON m.team_id = k.team_id AND m.is_complaint
+     AND m.state IN ('new', 'acknowledged', 'in_progress')
+    LEFT JOIN res_partner contact ON contact.id = m.partner_id
+    LEFT JOIN res_partner p ON p.id = contact.commercial_partner_id
+),
+abnormal AS (
+    SELECT a.id, COUNT(DISTINCT a.name) + (bool_or(a.name IS NULL))::int AS customers,
+           '<table class="table table-condensed o_sales_abnormal"><thead><tr>'
+           '<th>Customer</th><th>Why</th><th>Details</th></tr></thead><tbody>' || string_agg(
+               '<tr><td>' || COALESCE(%(name)s, '') || '</td><td>' || a.why || '</td><td>'
+               || %(detail)s || '</td></tr>', '' ORDER BY a.name) || '</tbody></table>' AS html
+    FROM abnormal_rows a
+    GROUP BY a.id
+),
+targets AS (
+    SELECT k.id, l.metric,
+           SUM(l.target_amount * %(overlap_days)s / GREATEST(%(line_days)s, 1)) AS week_target,
+           COALESCE(SUM(l.target_amount) FILTER (WHERE k.stop BETWEEN l.date_from
+                                                  AND l.date_to), 0) AS month_target,
+           MIN(CASE l.metric WHEN 'sales' THEN fa.sales_week WHEN 'margin' THEN fa.margin_week
+                    WHEN 'new_customers' THEN fa.new_customers_week
+                    ELSE fa.collections_week END) AS week_actual,
+           MIN(CASE l.metric WHEN 'sales' THEN fa.sales_month
+                    WHEN 'margin' THEN fa.margin_month
+                    WHEN 'new_customers' THEN fa.new_customers_month
+                    ELSE fa.collections_month END) AS month_actual
+    FROM k
+    JOIN sales_target_line l ON l.team_id = k.team_id AND l.user_id IS NULL
+     AND l.partner_id IS NULL AND l.categ_id IS NULL AND l.period_type = 'month'
+     AND l.date_from <= k.stop AND l.date_to >= LEAST(k.start, k.month_start)
+    LEFT JOIN fa ON fa.id = k.id
+    GROUP BY k.id, l.metric
+),
+upd AS (
+    UPDATE sales_weekly_report r
+    SET sales_amount = fig.sales, new_customer_count = fig.new_customers::int,
+        collection_amount = fig.collections, visit_planned = fig.planned,
+        visit_done = fig.done, visit_effective = fig.effective,
+        visit_with_order = fig.with_order,
+        effective_rate = CASE WHEN fig.done <> 0 THEN 100.0 * fig.effective / fig.done
+                              ELSE 0 END,
+        transaction_rate = CASE WHEN fig.done <> 0 THEN 100.0 * fig.with_order / fig.done
+                                ELSE 0 END,
+        salesperson_count = fig.people,
+        avg_sales_per_salesperson = CASE WHEN fig.people <> 0 THEN fig.sales / fig.people
+                                         ELSE 0 END,
+        reports_due = fig.due, reports_submitted = fig.submitted, reports_late = fig.late,
+        reports_missing = GREATEST(fig.due - fig.submitted, 0),
+        plans_approved = fig.approved, plans_first_time = fig.first_time,
+        competitor_html = COALESCE(competitors.html, ''),
+        abnormal_html = COALESCE(abnormal.html, ''),
+        abnormal_count = COALESCE(abnormal.customers, 0),
+        refreshed_at = now() AT TIME ZONE 'UTC',
+        write_uid = %%(uid)s, write_date = now() AT TIME ZONE 'UTC'
+    FROM fig
+    LEFT JOIN competitors ON competitors.id = fig.id
+    LEFT JOIN abnormal ON abnormal.id = fig.id
+    WHERE r.id = fig.id
+    RETURNING r.id
+),
+old_targets AS (
+    DELETE FROM sales_weekly_report_target t WHERE t.weekly_report_id IN (SELECT id FROM k)
+    RETURNING 1
+),
+new_targets AS (
+    INSERT INTO sales_weekly_report_target (weekly_report_id, metric, week_target,
+                                            week_actual, month_target, month_actual,
+                                            create_uid, create_date, write_uid, write_date)
+    SELECT id, metric, week_target, COALESCE(week_actual, 0), month_target,
+           COALESCE(month_actual, 0), %%(uid)s, now() AT TIME ZONE 'UTC', %%(uid)s,
+           now() AT TIME ZONE 'UTC'
+    FROM targets
+    RETURNING 1
+)
+SELECT (SELECT COUNT(*) FROM upd), (SELECT COUNT(*) FROM new_targets)
 """
 
 
-def hand_written_week(cr, start, stop):
-    cr.execute(HAND_WRITTEN_WEEK, {"start": start, "stop": stop})
-    return cr.fetchall()
+def weekly_sql(kinds):
+    return HAND_WRITTEN_WEEKLY % {
+        "facts": reference_sql.facts(),
+        "fact_sums": ", ".join(
+            "COALESCE(SUM(f.%(m)s) FILTER (WHERE f.day >= k.start), 0) AS %(m)s_week, "
+            "COALESCE(SUM(f.%(m)s) FILTER (WHERE f.day >= k.month_start), 0) AS %(m)s_month"
+            % {"m": metric} for metric in ("sales", "margin", "new_customers", "collections")),
+        "week_days": reference_sql.working_days("k.start", "k.stop"),
+        "overlap_days": reference_sql.working_days("GREATEST(l.date_from, k.start)",
+                                                   "LEAST(l.date_to, k.stop)"),
+        "line_days": reference_sql.working_days("l.date_from", "l.date_to"),
+        "competitor": _esc("r.competitor"), "kind": _esc("kind.label"),
+        "title": _esc("COALESCE(r.title, '')"), "name": _esc("a.name"),
+        "detail": _esc("a.detail"),
+        "kinds": ", ".join("('%s', '%s')" % (key, label.replace("'", "''"))
+                           for key, label in kinds)}
 
 
-def compare_week(reports, rows):
-    """The teams whose weekly report differs from the hand-written figures."""
-    expected = {row[0]: [float(value or 0) for value in row[1:]] for row in rows}
-    found = {values["team_id"][0]: [float(values[name] or 0) for name in WEEKLY_FIGURES]
-             for values in reports.read(["team_id"] + WEEKLY_FIGURES)}
-    return len(found), sorted(key for key in set(expected) | set(found)
-                              if any(abs(a - b) > 0.01 for a, b in zip(
-                                  expected.get(key, [0] * len(WEEKLY_FIGURES)),
-                                  found.get(key, [0] * len(WEEKLY_FIGURES)), strict=True)))
+def hand_written_weekly(cr, sql, report_ids, weeks):
+    """The refresh of ``report_ids`` by hand: one query for their teams and
+    window, then one statement that computes every figure, the two HTML
+    tables and the target lines, and writes them."""
+    cr.execute("SELECT ARRAY_AGG(team_id), MIN(LEAST(week_start, date_trunc('month', "
+               "week_start + 6)::date)), MAX(week_start) + 6 "
+               "FROM sales_weekly_report WHERE id = ANY(%s)", (list(report_ids),))
+    teams, start, stop = cr.fetchone()
+    with jit_off(cr):
+        cr.execute(sql, {"ids": list(report_ids), "teams": teams, "start": start,
+                         "stop": stop, "weeks": weeks, "uid": odoo.SUPERUSER_ID})
+        return cr.fetchone()
+
+
+class _Cells(HTMLParser):
+    """The text of the cells of an HTML table, row by row."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(self.cell.strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def table_rows(html, group_columns=0):
+    """The body rows of an HTML table as sorted tuples; the first
+    ``group_columns`` cells, shown on the first row of a group only, are
+    copied to its other rows (so that rows compare whatever the order of the
+    groups)."""
+    parser = _Cells()
+    parser.feed(html or "")
+    rows, current = [], None
+    for cells in parser.rows[1:]:
+        if group_columns:
+            if cells[0]:
+                current = cells[:group_columns]
+            cells = current + cells[group_columns:]
+        rows.append(tuple(cells))
+    return sorted(rows)
+
+
+def weekly_snapshot(cr, report_ids):
+    """What a refresh wrote: the figures, the rows of the two HTML tables
+    (each row a key) and the target lines."""
+    cr.execute("SELECT id, %s, competitor_html, abnormal_html FROM sales_weekly_report "
+               "WHERE id = ANY(%%s)" % ", ".join(WEEKLY_FIGURES), (list(report_ids),))
+    snapshot = {}
+    for report_id, *values in cr.fetchall():
+        snapshot[("report", report_id)] = [float(v or 0) for v in values[:-2]]
+        for kind, html, group in (("competitor", values[-2], 2), ("abnormal", values[-1], 0)):
+            for number, cells in enumerate(table_rows(html, group)):
+                snapshot[(kind, report_id, number) + cells] = [1.0]
+    cr.execute("SELECT weekly_report_id, metric, week_target, week_actual, month_target, "
+               "month_actual FROM sales_weekly_report_target WHERE weekly_report_id = ANY(%s)",
+               (list(report_ids),))
+    for report_id, metric, *values in cr.fetchall():
+        snapshot[("target", report_id, metric)] = [float(v or 0) for v in values]
+    return snapshot
 
 
 def measure_weekly(env, runs, monday):
-    """4. The weekly report's Monday action for every team, as the scheduler runs
-    it (no context): its first run (creates the reports of the week before
-    ``monday``), a re-run (refreshes them), and ``_refresh()`` of one team's
-    report against all of them; the hand-written aggregate of the same figures."""
+    """4. The weekly reports of the week before ``monday``, as the Monday
+    action makes them (no context): the first run (creates the reports), a
+    re-run (refreshes them), ``_refresh()`` of one team's report and of all;
+    the refreshes next to the hand-written SQL that computes and writes the
+    same figures, HTML tables and target lines (checked equal; rolled back)."""
     cr = env.cr
     weekly = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["sales.weekly.report"]
-    start, stop = monday - timedelta(days=7), monday - timedelta(days=1)
-    week = "%d-W%02d" % start.isocalendar()[:2]
-    found = []
+    week = "%d-W%02d" % (monday - timedelta(days=7)).isocalendar()[:2]
+    weeks = env.ref("base.main_company").sales_abnormal_weeks
+    sql = weekly_sql(env["sales.market.report"]._fields["kind"].selection)
+    reports = []
 
     def generate():
-        found.append(weekly._cron_generate(str(monday)))
-    seconds, queries = measure_rolled_back(env, runs, generate)
-    teams = len(found[-1])
-    rows = [["weekly report, Monday action %s for %s (all %d teams), first run: creates "
-             "%d reports" % (monday, week, teams, teams), seconds, queries]]
-    samples = {"rerun": [], "one": [], "all": []}
-    compared = differ = None
-    for run in range(runs + 1):
-        generate()  # creates the reports
-        reports = found[-1]
-        if differ is None:
-            compared, differ = compare_week(reports, hand_written_week(cr, start, stop))
-            first_team = reports[0].salesperson_count
-        for key, function in (("rerun", generate),
-                              ("one", lambda reports=reports: reports[:1]._refresh()),
-                              ("all", lambda reports=reports: reports._refresh())):
-            sample = measure(env, 1, function)
-            if run:  # the first round fills the caches
-                samples[key].append(sample)
+        reports.append(weekly._cron_generate(str(monday)))
+    first = measure_rolled_back(env, runs, generate)
+    generate()
+    created = reports[-1]
+    teams = len(created)
+    checks = []
+    for key, subset in (("one", created[:1]), ("all", created)):
+        subset._refresh()
+        found = weekly_snapshot(cr, subset.ids)
+        hand_written_weekly(cr, sql, subset.ids, weeks)
+        expected = weekly_snapshot(cr, subset.ids)
+        checks.append(reference_sql.check(
+            "weekly report `_refresh()`, %s (figures, HTML rows, target lines)" % (
+                "1 team" if key == "one" else "all %d teams" % teams), expected, found))
+    first_team = created[0].salesperson_count
+    ids = created.ids
+    cr.commit()  # the reports exist for the next measures; deleted at the end
+    try:
+        rerun = measure_rolled_back(env, runs, generate)
+        one = measure_rolled_back(env, runs, lambda: weekly.browse(ids[:1])._refresh())
+        every = measure_rolled_back(env, runs, lambda: weekly.browse(ids)._refresh())
+        one_ref = measure_rolled_back(env, runs, lambda: hand_written_weekly(
+            cr, sql, ids[:1], weeks))[0]
+        all_ref = measure_rolled_back(env, runs, lambda: hand_written_weekly(
+            cr, sql, ids, weeks))[0]
+    finally:
         cr.rollback()
+        cr.execute("DELETE FROM sales_weekly_report WHERE id = ANY(%s)", (ids,))
+        cr.commit()
         env.clear()
+    return [row("weekly_first", "weekly reports, Monday action %s for %s (all %d teams), "
+                "first run: creates %d reports" % (monday, week, teams, teams), first,
+                created=teams),
+            row("weekly_rerun", "weekly reports, Monday action, re-run: refreshes the %d "
+                "reports" % teams, rerun, all_ref),
+            row("weekly_one", "weekly report `_refresh()`, 1 team (%d salespeople)"
+                % first_team, one, one_ref),
+            row("weekly_all", "weekly report `_refresh()`, all %d teams" % teams, every,
+                all_ref)], checks
 
-    def median(key):
-        return (statistics.median(s for s, _q in samples[key]),
-                max(q for _s, q in samples[key]))
-    limit, _queries = measure(env, runs, lambda: hand_written_week(cr, start, stop))
-    rows.append(["weekly report, Monday action, re-run: refreshes the %d reports" % teams,
-                 *median("rerun"), limit])
-    rows.append(["weekly report `_refresh()`, 1 team (%d salespeople)" % first_team,
-                 *median("one")])
-    rows.append(["weekly report `_refresh()`, all %d teams" % teams, *median("all"), limit])
-    rows[0].append(limit)
-    note = ("hand-written SQL of the weekly report: the week's sales (confirmed order lines "
-            "by the order's team), visits planned / done / effective / with an order, daily "
-            "reports submitted and late, plans approved and approved first time, salespeople,"
-            " by team, from sale_order(_line), sales_visit(_sale_order_rel), "
-            "sales_daily_report, sales_visit_plan and res_users (not the new customers, "
-            "collections, target shares, competitor dynamics and abnormal customers of the "
-            "report: a lower bound); %s on %d teams." % (
-                "checked equal to the reports'" if not differ
-                else "DIFFERENT from the reports' for teams %s" % differ, compared))
-    return rows, note
 
+# ------------------------------------------------------------- 5. KPI
 
 KPI_FIELDS = ["reports_due", "on_time_rate", "avg_quality", "first_time_rate"]
 KPI_SUMS = ["reports_due", "reports_on_time", "reports_scored", "quality_total",
@@ -694,31 +1218,6 @@ GROUP BY 1, 2
 """
 
 
-def hand_written_kpi(cr, key, unit, start, stop):
-    # The key is one of two constants (the salesperson or the team column).
-    cr.execute(HAND_WRITTEN_KPI % key, {"unit": unit, "start": start, "stop": stop})
-    return cr.fetchall()
-
-
-def compare_kpi(groups, rows, field, start):
-    """How many groups of the KPI pivot differ from the hand-written sums and rates
-    (a group's period starts at its ``date >=`` term, the range's start for the
-    first week)."""
-    expected = {(row[0], max(str(row[1]), start)):
-                [float(value or 0) for value in row[2:]] for row in rows}
-    found = {}
-    for group in groups:
-        period = max(term[2] for term in group["__domain"]
-                     if isinstance(term, (list, tuple)) and term[0] == "date"
-                     and term[1] == ">=")
-        found[(group[field][0], period)] = [float(group[name] or 0) for name in KPI_SUMS]
-    zeros = [0] * len(KPI_SUMS)
-    differ = [key for key in set(expected) | set(found)
-              if any(abs(a - b) > 0.01 for a, b in zip(expected.get(key, zeros),
-                                                       found.get(key, zeros), strict=True))]
-    return len(found), differ
-
-
 def measure_kpi(env, runs, days, today):
     """5. The report timeliness and quality KPI as the pivot reads it: by
     salesperson × month for the year, by team × week for a quarter; each next to
@@ -726,33 +1225,32 @@ def measure_kpi(env, runs, days, today):
     cr = env.cr
     kpi = env["sales.report.kpi"]
     quarter = quarter_bounds(today)
-    shapes = (("salesperson × month, the year (%s to %s)" % (days[0], today),
+    shapes = (("kpi_year", "salesperson × month, the year (%s to %s)" % (days[0], today),
                (str(days[0]), str(today)), "user_id", "month", "k.user_id"),
-              ("team × week, one quarter (%s to %s)" % quarter,
+              ("kpi_quarter", "team × week, one quarter (%s to %s)" % quarter,
                (str(quarter[0]), str(quarter[1])), "team_id", "week", "u.sale_team_id"))
-    results, checks = [], []
-    for label, (start, stop), field, unit, key in shapes:
+    rows, checks = [], []
+    for key, label, (start, stop), field, unit, sql_key in shapes:
         domain = [("date", ">=", start), ("date", "<=", stop)]
         groupby = [field, "date:%s" % unit]
+        params = {"unit": unit, "start": start, "stop": stop}
 
         def pivot(domain=domain, groupby=groupby, field=field):
             return kpi.read_group(domain, [field, "date"] + KPI_FIELDS, groupby, lazy=False)
 
-        def limit(key=key, unit=unit, start=start, stop=stop):
-            return hand_written_kpi(cr, key, unit, start, stop)
+        def reference(sql_key=sql_key, params=params):
+            return hand_written_groups(cr, HAND_WRITTEN_KPI % sql_key, params)
         groups = pivot()  # not measured: fills the registry's caches
-        compared, differ = compare_kpi(groups, limit(), field, start)
-        seconds, queries = measure(env, runs, pivot)
-        results.append(["KPI pivot read_group, %s: %d groups" % (label, len(groups)),
-                        seconds, queries, measure(env, runs, limit)[0]])
-        checks.append("%s on %d groups (%s)" % (
-            "equal" if not differ else "DIFFERENT on %d (e.g. %s)" % (
-                len(differ), sorted(differ)[:3]), compared, label.split(",")[0]))
-    note = ("hand-written SQL of the KPI: the same sums (reports due, on time, scored, "
-            "quality points; plans approved, approved first time) and rates by salesperson "
-            "or team and month or week, straight from sales_daily_report and "
-            "sales_visit_plan; checked against the pivot: %s." % "; ".join(checks))
-    return results, note
+        found = {(group_key(g, field), group_period(g, start)):
+                 [float(g[name] or 0) for name in KPI_SUMS] for g in groups}
+        full_label = "KPI pivot read_group, %s: %d groups" % (label, len(groups))
+        checks.append(reference_sql.check(full_label, reference(), found))
+        rows.append(row(key, full_label, measure(env, runs, pivot),
+                        measure(env, runs, reference)[0]))
+    return rows, checks
+
+
+# ------------------------------------------------------------- main
 
 
 def main():
@@ -767,73 +1265,99 @@ def main():
     parser.add_argument("--payments", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--plain-data", action="store_true",
+                        help="without what build_attribution adds (time zone, second "
+                             "currency, invoices, category and distributor targets)")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build and keep the database, measure nothing")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure on the existing database --db (built the same day "
+                             "with --build-only or --keep) instead of building one")
+    parser.add_argument("--only", help="measure only these steps (comma-separated: "
+                                       "efficiency, prefill, cron, weekly, kpi)")
+    parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
 
-    subprocess.run(["dropdb", "--if-exists", args.db], check=True)
     conf = write_conf(args.db)
     started = time.perf_counter()
-    run_odoo_install(conf, args.db)
+    if not args.reuse:
+        subprocess.run(["dropdb", "--if-exists", args.db], check=True)
+        run_odoo_install(conf, args.db)
     odoo.tools.config.parse_config(["-c", str(conf), "-d", args.db])
     today = datetime.utcnow().date()
     days = working_days(args.days, today)
+    failed = None
     with odoo.api.Environment.manage():
         registry = odoo.registry(args.db)
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
-            teams, salespeople = build_company(env, args)
-            build_targets(env, teams, salespeople)
-            build_daily_loop(env, teams, salespeople, days, today)
-            cr.commit()
+            if not args.reuse:
+                teams, salespeople = build_company(env, args)
+                build_targets(env, teams, salespeople)
+                if not args.plain_data:
+                    build_attribution(env, salespeople, args.teams)
+                build_daily_loop(env, teams, salespeople, days, today)
+                cr.commit()
+                if args.build_only:
+                    return
             built = time.perf_counter() - started
             counts = {}
             for table in ("sales_visit_plan", "sales_visit", "sales_visit_expense",
                           "sales_daily_report", "sales_daily_report_target", "sale_order",
                           "sale_order_line", "account_payment", "sales_target_line",
-                          "sales_visit_sale_order_rel", "sales_market_report"):
+                          "sales_visit_sale_order_rel", "sales_market_report",
+                          "account_partial_reconcile"):
                 cr.execute("SELECT count(*) FROM %s" % table)
                 counts[table] = cr.fetchone()[0]
             load = os.getloadavg()[0]
-            results, note = measure_efficiency(env, args.runs, days, today)
-            # a full day a month back (the last days miss some reports)
-            results += measure_prefill(env, args.runs, days[-min(22, len(days))])
-            results += measure_cron(env, args.runs)
-            # The Monday four weeks back: its week before is complete.
+            # The prefill of a full day a month back (the last days miss some
+            # reports); the weekly reports of the Monday four weeks back (the week
+            # before it is complete).
             monday = today - timedelta(days=today.weekday(), weeks=4)
-            weekly, weekly_note = measure_weekly(env, args.runs, monday)
-            kpi, kpi_note = measure_kpi(env, args.runs, days, today)
-            results += weekly + kpi
+            steps = {"efficiency": lambda: measure_efficiency(env, args.runs, days, today),
+                     "prefill": lambda: measure_prefill(env, args.runs,
+                                                        days[-min(22, len(days))]),
+                     "cron": lambda: measure_cron(env, args.runs),
+                     "weekly": lambda: measure_weekly(env, args.runs, monday),
+                     "kpi": lambda: measure_kpi(env, args.runs, days, today)}
+            wanted = args.only.split(",") if args.only else list(steps)
+            rows, checks = [], []
+            try:
+                for name in wanted:
+                    step_rows, step_checks = steps[name]()
+                    rows += step_rows
+                    checks += step_checks
+                    cr.rollback()
+            except reference_sql.CheckFailed as error:
+                failed = str(error)
             load = "%.1f before, %.1f after the measurements" % (load, os.getloadavg()[0])
 
-    print("\nMachine: %s, %d cores, Python %s, PostgreSQL %s; load average (1 min) %s" % (
-        platform.processor() or platform.machine(), os.cpu_count(),
-        platform.python_version(),
-        subprocess.run(["psql", "-XAtc", "SHOW server_version", "postgres"],
-                       capture_output=True, text=True).stdout.strip(), load))
-    print("Data: %d salespeople in %d teams, %d working days (%s to %s): %d visit plans, "
-          "%d visits (%d linked to an order), %d visit expenses, %d daily reports (%d target "
-          "lines), %d market reports; %d orders (%d lines) over two years, %d payments, "
-          "%d target lines; built in %.0f s\n" % (
-              args.salespeople, args.teams, len(days), days[0], days[-1],
-              counts["sales_visit_plan"], counts["sales_visit"],
-              counts["sales_visit_sale_order_rel"], counts["sales_visit_expense"],
-              counts["sales_daily_report"], counts["sales_daily_report_target"],
-              counts["sales_market_report"], counts["sale_order"], counts["sale_order_line"],
-              counts["account_payment"], counts["sales_target_line"], built))
-    print("| operation | median time (s) | SQL queries | hand-written SQL (s) | ratio |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for row in results:
-        label, seconds, queries = row[:3]
-        if len(row) > 3:
-            print("| %s | %.3f | %d | %.3f | %.1f |" % (label, seconds, queries, row[3],
-                                                      seconds / row[3]))
-        else:
-            print("| %s | %.3f | %d | | |" % (label, seconds, queries))
-    print("\n" + note)
-    print("\n" + weekly_note)
-    print("\n" + kpi_note)
-    if not args.keep:
+    data = ("%d salespeople in %d teams, %d working days (%s to %s): %d visit plans, %d "
+            "visits (%d linked to an order), %d visit expenses, %d daily reports (%d target "
+            "lines), %d market reports; %d orders (%d lines) over two years, %d payments "
+            "(%d reconciled with an invoice), %d target lines; %s" % (
+                args.salespeople, args.teams, len(days), days[0], days[-1],
+                counts["sales_visit_plan"], counts["sales_visit"],
+                counts["sales_visit_sale_order_rel"], counts["sales_visit_expense"],
+                counts["sales_daily_report"], counts["sales_daily_report_target"],
+                counts["sales_market_report"], counts["sale_order"],
+                counts["sale_order_line"], counts["account_payment"],
+                counts["account_partial_reconcile"], counts["sales_target_line"],
+                "measured on the existing database" if args.reuse
+                else "built in %.0f s" % built))
+    print("\nMachine: %s" % machine(load))
+    print("Data: %s\n" % data)
+    print_table(rows)
+    print("\nChecks (hand-written SQL = operation, within 0.01):\n" + "\n".join(
+        "- " + line for line in checks))
+    write_json(args.json, {"script": "bench_daily_loop", "args": vars(args),
+                           "machine": machine(load), "data": data, "rows": rows,
+                           "checks": checks, "failed": failed})
+    if not args.keep and not args.reuse:
         odoo.sql_db.close_all()
         subprocess.run(["dropdb", "--if-exists", args.db], check=True)
+    if failed:
+        sys.exit("CHECK FAILED: " + failed)
 
 
 if __name__ == "__main__":

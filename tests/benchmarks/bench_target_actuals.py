@@ -1,18 +1,28 @@
 """Benchmark of the target actuals on a large company (not part of the test suite).
 
     .venv/bin/python tests/benchmarks/bench_target_actuals.py [--salespeople 200]
-        [--order-lines 100000] [--payments 20000] [--runs 5] [--keep]
+        [--teams 10] [--order-lines 100000] [--payments 20000] [--runs 5] [--keep]
+        [--plain-data] [--json FILE]
 
 Creates a throw-away database with the addon, fills it in bulk (SQL) with teams,
 salespeople, customers, confirmed / cancelled / draft orders over two years,
 posted customer payments and a year's target plan decomposed to teams and
-salespeople by month, then prints, for each measured operation, the median wall
-time of several runs, the number of SQL queries, and the time of one
-hand-written SQL aggregate over the same rows (the practical limit) with the
-ratio.  Nothing here asserts on time.
+salespeople by month; then (``build_attribution``, unless ``--plain-data``)
+puts the company in Asia/Shanghai, one order in 10 in EUR, one payment in 5
+reconciled with an invoice of another salesperson, the product categories
+under two parents, and a second plan of category and distributor targets.
+
+It prints, for each measured operation (the actuals of 100, 1,000 and all
+lines of the plan through the ORM, of the second plan's lines, the
+achievement pivot), the median wall time of several runs, the number of SQL
+queries, and the time of a hand-written SQL that computes the same figures
+from the base tables with the same attribution (``reference_sql``), after
+checking that it gives the same numbers (the script fails loudly if not).
+Nothing here asserts on time.
 """
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -21,6 +31,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import reference_sql
 
 import odoo
 
@@ -206,21 +218,280 @@ def build_targets(env, teams, salespeople):
     return plan
 
 
-HAND_WRITTEN_LIMIT = """
-SELECT date_trunc('month', so.date_order) AS month, so.user_id, so.team_id,
-       SUM(sol.price_subtotal), SUM(sol.margin)
-FROM sale_order_line sol JOIN sale_order so ON so.id = sol.order_id
-WHERE so.state IN ('sale', 'done')
-GROUP BY 1, 2, 3
-UNION ALL
-SELECT date_trunc('month', p.payment_date), c.user_id, c.team_id, SUM(p.amount), 0
-FROM account_payment p JOIN res_partner c ON c.id = p.partner_id
-WHERE p.state = 'posted' AND p.payment_type = 'inbound'
-GROUP BY 1, 2, 3
-"""
+def build_attribution(env, salespeople, teams_count):
+    """What makes the attribution of the facts non-trivial, so that the
+    hand-written references are checked on it (the benchmarks' default; not
+    in ``setup/generate-data``'s data):
+
+    * the company works in Asia/Shanghai (UTC+8): an order's local date is not
+      its UTC date after 16:00 UTC;
+    * one order in 10 is in EUR (a pricelist in EUR), converted at the rate of
+      its date (a rate on the first of each month over two years);
+    * one posted payment in 5 is reconciled with an invoice of another
+      salesperson (of another team): 60 % of it, or all of it for one in 25;
+    * the five product categories are grouped under two parents;
+    * a second plan of the year (``Bench attribution``) holds company targets
+      per product category (leaves and parents, sales and margin), team ×
+      parent category targets, distributor targets (20 distributors, the four
+      metrics) and salesperson × distributor targets, by month.
+
+    Returns the second plan.
+    """
+    cr = env.cr
+    company = env.ref("base.main_company")
+    company.partner_id.tz = "Asia/Shanghai"
+    year = time.localtime().tm_year
+
+    # Orders in EUR, with a rate on the first of each month.
+    eur = env.ref("base.EUR")
+    eur.active = True
+    pricelist = env["product.pricelist"].create({"name": "Bench EUR", "currency_id": eur.id})
+    cr.execute("""
+        INSERT INTO res_currency_rate (name, rate, currency_id, company_id, create_date,
+                                       write_date)
+        SELECT (date_trunc('month', current_date) - make_interval(months => k))::date,
+               0.80 + 0.01 * (k %% 15), %s, %s, now(), now()
+        FROM generate_series(0, 26) k
+        ON CONFLICT DO NOTHING
+    """, (eur.id, company.id))
+    cr.execute("UPDATE sale_order SET pricelist_id = %s WHERE id %% 10 = 3 AND name LIKE 'SO%%'",
+               (pricelist.id,))
+    cr.execute("UPDATE sale_order_line sol SET currency_id = %s FROM sale_order so "
+               "WHERE so.id = sol.order_id AND so.pricelist_id = %s", (eur.id, pricelist.id))
+
+    # Invoices of another salesperson, reconciled with a part of the payments.
+    users = [u for u, _t in salespeople]
+    team_of = dict(salespeople)
+    receivable = env["account.account"].search([("internal_type", "=", "receivable")], limit=1)
+    journal = env["account.journal"].search([("type", "=", "sale")], limit=1)
+    cr.execute("""
+        CREATE TEMP TABLE bench_invoice AS
+        SELECT ap.id AS payment, ap.partner_id, ap.payment_date, ap.company_id,
+               aml.id AS payment_line,
+               round(CASE WHEN ap.id %% 25 = 0 THEN ap.amount ELSE ap.amount * 0.6 END, 2)
+                   AS amount,
+               (%(users)s::int[])[1 + (array_position(%(users)s::int[], c.user_id) %% %(n)s)]
+                   AS usr
+        FROM account_payment ap
+        JOIN account_move_line aml ON aml.payment_id = ap.id AND aml.account_id = %(recv)s
+        JOIN res_partner c ON c.id = ap.partner_id
+        WHERE ap.id %% 5 = 0 AND ap.name LIKE 'PAY%%'
+    """, {"users": users, "n": len(users), "recv": receivable.id})
+    cr.execute("ALTER TABLE bench_invoice ADD COLUMN team int, ADD COLUMN invoice int, "
+               "ADD COLUMN move int")
+    cr.execute("UPDATE bench_invoice SET team = (%s::int[])[array_position(%s::int[], usr)]",
+               ([team_of[u] for u in users], users))
+    cr.execute("""
+        WITH m AS (
+            INSERT INTO account_move (name, date, journal_id, state, company_id, ref, amount,
+                                      create_date, write_date)
+            SELECT 'INV/BENCH/' || payment, payment_date - 10, %s, 'posted', company_id,
+                   'INVB' || payment, amount, now(), now()
+            FROM bench_invoice RETURNING id, ref)
+        UPDATE bench_invoice b SET move = m.id FROM m WHERE m.ref = 'INVB' || b.payment
+    """, (journal.id,))
+    cr.execute("""
+        WITH i AS (
+            INSERT INTO account_invoice (number, move_name, reference_type, type, state,
+                                         date_invoice, date_due, partner_id,
+                                         commercial_partner_id, account_id, move_id,
+                                         amount_untaxed, amount_untaxed_signed, amount_tax,
+                                         amount_total, amount_total_signed,
+                                         amount_total_company_signed, currency_id,
+                                         journal_id, company_id, reconciled, residual,
+                                         residual_signed, residual_company_signed, user_id,
+                                         team_id, create_date, write_date)
+            SELECT 'INV/BENCH/' || payment, 'INV/BENCH/' || payment, 'none', 'out_invoice',
+                   'paid', payment_date - 10, payment_date + 20, partner_id, partner_id, %s,
+                   move, amount, amount, 0, amount, amount, amount, %s, %s, company_id, TRUE,
+                   0, 0, 0, usr, team, now(), now()
+            FROM bench_invoice RETURNING id, move_id)
+        UPDATE bench_invoice b SET invoice = i.id FROM i WHERE i.move_id = b.move
+    """, (receivable.id, company.currency_id.id, journal.id))
+    cr.execute("""
+        WITH lines AS (
+            INSERT INTO account_move_line (name, move_id, account_id, date, date_maturity,
+                                           journal_id, partner_id, invoice_id, debit, credit,
+                                           balance, company_id, create_date, write_date)
+            SELECT 'INV/BENCH/' || b.payment, b.move, acc, b.payment_date - 10,
+                   b.payment_date + 20, %s, b.partner_id, b.invoice,
+                   CASE WHEN acc = %s THEN b.amount ELSE 0 END,
+                   CASE WHEN acc = %s THEN 0 ELSE b.amount END,
+                   CASE WHEN acc = %s THEN b.amount ELSE -b.amount END,
+                   b.company_id, now(), now()
+            FROM bench_invoice b, unnest(ARRAY[%s, %s]) acc
+            RETURNING id, move_id, account_id)
+        INSERT INTO account_partial_reconcile (debit_move_id, credit_move_id, amount,
+                                               company_id, create_date, write_date)
+        SELECT l.id, b.payment_line, b.amount, b.company_id, now(), now()
+        FROM lines l JOIN bench_invoice b ON b.move = l.move_id
+        WHERE l.account_id = %s
+    """, (journal.id, receivable.id, receivable.id, receivable.id, receivable.id,
+          journal.default_credit_account_id.id, receivable.id))
+
+    # Product categories under two parents.
+    categories = {c.name: c for c in env["product.category"].search([
+        ("name", "in", ["Drinks", "Food", "Household", "Personal Care", "Snacks"])])}
+    parents = {}
+    for parent, children in (("Food & Drinks", ("Drinks", "Food", "Snacks")),
+                             ("Home & Care", ("Household", "Personal Care"))):
+        parents[parent] = env["product.category"].create({"name": parent})
+        for child in children:
+            categories[child].parent_id = parents[parent]
+    categ_ids = [c.id for c in categories.values()] + [p.id for p in parents.values()]
+
+    # The second plan: category, team × category, distributor and salesperson ×
+    # distributor targets by month.
+    plan = env["sales.target"].create({"name": "Bench attribution %s" % year,
+                                       "date_from": "%s-01-01" % year,
+                                       "date_to": "%s-12-31" % year})
+    cr.execute("SELECT id, user_id, team_id FROM res_partner WHERE is_distributor "
+               "AND name LIKE 'Customer %%' ORDER BY id LIMIT 20")
+    distributors = cr.fetchall()
+    months = ["%s-%02d-01" % (year, m) for m in range(1, 13)]
+    rows = []
+    for month in months:
+        for metric in ("sales", "margin"):
+            rows += [(metric, None, None, None, categ, month) for categ in categ_ids]
+        rows += [("sales", team, None, None, parent.id, month)
+                 for team in sorted(set(team_of.values()))[:teams_count]
+                 for parent in parents.values()]
+        for partner, user, team in distributors:
+            rows += [(metric, None, None, partner, None, month)
+                     for metric in ("sales", "margin", "new_customers", "collections")]
+            rows.append(("sales", team, user, partner, None, month))
+    cr.execute("""
+        INSERT INTO sales_target_line (target_id, company_id, metric, team_id, user_id,
+                                       partner_id, categ_id, date_from, date_to, period_type,
+                                       owner_type, target_amount, create_date, write_date)
+        SELECT %s, %s, metric, team, usr, partner, categ, start::date,
+               (start::date + interval '1 month')::date - 1, 'month',
+               CASE WHEN partner IS NOT NULL THEN 'distributor'
+                    WHEN usr IS NOT NULL THEN 'salesperson'
+                    WHEN team IS NOT NULL THEN 'team' ELSE 'company' END,
+               1000, now(), now()
+        FROM unnest(%s::varchar[], %s::int[], %s::int[], %s::int[], %s::int[], %s::varchar[])
+             AS t(metric, team, usr, partner, categ, start)
+    """, (plan.id, company.id, *[[r[i] for r in rows] for i in range(6)]))
+    cr.execute("ANALYZE")
+    return plan
+
+
+# The keys of a target line, in the order of the bits of its shape.
+LINE_KEYS = (("team_id", "team_id"), ("user_id", "user_id"), ("partner_id", "distributor_id"),
+             ("categ_id", "categ_id"))
+
+
+def line_actuals_sql(cr, condition, params):
+    """SQL of the hand-written actuals of the target lines ``l`` matching
+    ``condition`` (with ``params``): (line id, actual), from the base tables.
+
+    The facts of the lines' metrics and window (``reference_sql.facts``) are
+    summed by month and by every key (team, salesperson, distributor,
+    category), then once more for each shape of line present (which keys the
+    line sets; a key a line leaves empty means "any"; the facts of a category
+    count for its parents), and each line takes the months of its period
+    (periods are whole months: a constraint of the lines).  Reads the lines'
+    shapes, metrics and window first (one query).
+    """
+    shape = " + ".join("(l.%s IS NOT NULL)::int * %d" % (key, 1 << bit)
+                       for bit, (key, _fact) in enumerate(LINE_KEYS))
+    cr.execute("SELECT MIN(l.date_from), MAX(l.date_to), ARRAY_AGG(DISTINCT %s), "
+               "ARRAY_AGG(DISTINCT l.metric) FROM sales_target_line l WHERE %s"
+               % (shape, condition), params)
+    start, stop, shapes, metrics = cr.fetchone()
+    if not shapes:
+        return None, {}
+    branches = []
+    for bits in shapes:
+        keys = [(key, fact) for bit, (key, fact) in enumerate(LINE_KEYS) if bits & (1 << bit)]
+        category = bits & 8
+        group = ["m.month", "m.company_id"] + [
+            "a.id" if fact == "categ_id" else "m.%s" % fact for _key, fact in keys]
+        select = ["m.month", "m.company_id"] + [
+            "a.id AS categ_id" if fact == "categ_id" else "m.%s" % fact for _key, fact in keys]
+        branches.append("""
+SELECT l.id, SUM(CASE l.metric WHEN 'sales' THEN g.sales WHEN 'margin' THEN g.margin
+                               WHEN 'new_customers' THEN g.new_customers
+                               ELSE g.collections END) AS actual
+FROM l
+JOIN (SELECT %(select)s, SUM(m.sales) AS sales, SUM(m.margin) AS margin,
+             SUM(m.new_customers) AS new_customers, SUM(m.collections) AS collections
+      FROM m%(categories)s
+      GROUP BY %(group)s) g
+  ON g.company_id = l.company_id AND g.month BETWEEN l.date_from AND l.date_to%(keys)s
+WHERE l.shape = %(bits)d
+GROUP BY l.id""" % {
+            "select": ", ".join(select), "group": ", ".join(group), "bits": bits,
+            "categories": "\n      JOIN product_category c ON c.id = m.categ_id"
+                          "\n      JOIN product_category a"
+                          " ON c.parent_left BETWEEN a.parent_left AND a.parent_right"
+                          if category else "",
+            "keys": "".join(" AND g.%s = l.%s" % (fact, key) for key, fact in keys)})
+    sql = """
+WITH l AS (
+    SELECT l.id, l.metric, l.company_id, l.date_from, l.date_to, l.team_id, l.user_id,
+           l.partner_id, l.categ_id, %(shape)s AS shape
+    FROM sales_target_line l WHERE %(condition)s
+),
+m AS (
+    SELECT date_trunc('month', f.day)::date AS month, f.company_id, f.team_id, f.user_id,
+           f.distributor_id, f.categ_id, SUM(f.sales) AS sales, SUM(f.margin) AS margin,
+           SUM(f.new_customers) AS new_customers, SUM(f.collections) AS collections
+    FROM (%(facts)s
+    ) f
+    GROUP BY 1, 2, 3, 4, 5, 6
+)
+%(branches)s""" % {"shape": shape, "condition": condition,
+                   "facts": reference_sql.facts(metrics),
+                   "branches": "\nUNION ALL".join(branches)}
+    return sql, dict(params, start=start, stop=stop)
+
+
+def hand_written_actuals(cr, line_ids):
+    """{line id: actual} of ``line_ids``, hand-written (two queries)."""
+    sql, params = line_actuals_sql(cr, "l.id = ANY(%(ids)s)", {"ids": list(line_ids)})
+    if not sql:
+        return {}
+    with jit_off(cr):
+        cr.execute(sql, params)
+        found = dict(cr.fetchall())
+    return {line_id: found.get(line_id, 0.0) for line_id in line_ids}
+
+
+def hand_written_pivot(cr, plan_id):
+    """{(team, metric): (target, actual)} of the plan's lines, hand-written."""
+    sql, params = line_actuals_sql(cr, "l.target_id = %(plan)s", {"plan": plan_id})
+    with jit_off(cr):
+        cr.execute("""
+            SELECT l.team_id, l.metric, SUM(l.target_amount), SUM(COALESCE(a.actual, 0))
+            FROM sales_target_line l
+            LEFT JOIN (%s) a ON a.id = l.id
+            WHERE l.target_id = %%(plan)s
+            GROUP BY l.team_id, l.metric""" % sql, params)
+        return {(team, metric): [target, actual] for team, metric, target, actual
+                in cr.fetchall()}
+
+
+class jit_off:
+    """The hand-written queries run without PostgreSQL's JIT, as the addon's
+    (the planner over-estimates these aggregates; JIT would only add seconds)."""
+
+    def __init__(self, cr):
+        self.cr = cr
+
+    def __enter__(self):
+        self.cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        self.previous = self.cr.fetchone()[0]
+
+    def __exit__(self, *exc):
+        if not exc[0]:
+            self.cr.execute("SELECT set_config('jit', %s, true)", (self.previous,))
 
 
 def measure(env, runs, function):
+    """Median wall time and highest query count of ``runs`` runs of
+    ``function``, the ORM cache emptied before each."""
     times, queries = [], []
     for _run in range(runs):
         env.cache.invalidate()
@@ -230,6 +501,77 @@ def measure(env, runs, function):
         times.append(time.perf_counter() - start)
         queries.append(env.cr.sql_log_count - before)
     return statistics.median(times), max(queries)
+
+
+def machine(load):
+    return "%s, %d cores, Python %s, PostgreSQL %s; load average (1 min) %s" % (
+        platform.processor() or platform.machine(), os.cpu_count(),
+        platform.python_version(),
+        subprocess.run(["psql", "-XAtc", "SHOW server_version", "postgres"],
+                       capture_output=True, text=True).stdout.strip(), load)
+
+
+def print_table(rows):
+    """Print the rows (dicts: label, seconds, queries, reference) as Markdown."""
+    print("| operation | median time (s) | SQL queries | hand-written SQL (s) | ratio |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        if row.get("reference"):
+            print("| %s | %.3f | %d | %.3f | %.1f |" % (
+                row["label"], row["seconds"], row["queries"], row["reference"],
+                row["seconds"] / row["reference"]))
+        else:
+            print("| %s | %.3f | %d | | |" % (row["label"], row["seconds"], row["queries"]))
+
+
+def write_json(path, payload):
+    if path:
+        Path(path).write_text(json.dumps(payload, indent=1, default=str))
+
+
+def measure_targets(env, runs, plan, attribution_plan):
+    """The target actuals through the ORM and the achievement pivot, each next
+    to its hand-written reference (checked equal)."""
+    cr = env.cr
+    lines = env["sales.target.line"].search([("target_id", "=", plan.id)])
+    cases = [("actuals_100", "target actuals, 100 lines (ORM)", lines[:100]),
+             ("actuals_1000", "target actuals, 1,000 lines (ORM)", lines[:1000]),
+             ("actuals_all", "target actuals, all %s lines of the plan (ORM)"
+              % format(len(lines), ","), lines)]
+    if attribution_plan:
+        other = env["sales.target.line"].search([("target_id", "=", attribution_plan.id)])
+        cases.append(("actuals_attribution",
+                      "target actuals, the %s category and distributor lines of the second "
+                      "plan (ORM)" % format(len(other), ","), other))
+    rows, checks = [], []
+    for key, label, subset in cases:
+        env.cache.invalidate()
+        found = {line.id: [line.actual_amount] for line in subset}
+        expected = {k: [v] for k, v in hand_written_actuals(cr, subset.ids).items()}
+        checks.append(reference_sql.check(label, expected, found))
+        seconds, queries = measure(env, runs, lambda subset=subset: subset.mapped(
+            "actual_amount"))
+        reference, _q = measure(env, runs, lambda subset=subset: hand_written_actuals(
+            cr, subset.ids))
+        rows.append({"key": key, "label": label, "seconds": seconds, "queries": queries,
+                     "reference": reference})
+    analysis = env["sales.target.analysis"]
+
+    def pivot():
+        return analysis.read_group([("target_id", "=", plan.id)],
+                                   ["team_id", "metric", "target_amount", "actual_amount"],
+                                   ["team_id", "metric"], lazy=False)
+    groups = pivot()
+    found = {(group["team_id"] and group["team_id"][0] or None, group["metric"]):
+             [group["target_amount"], group["actual_amount"]] for group in groups}
+    label = "achievement pivot read_group (team × metric, the plan's lines): %d groups" % len(
+        groups)
+    checks.append(reference_sql.check(label, hand_written_pivot(cr, plan.id), found))
+    seconds, queries = measure(env, runs, pivot)
+    reference, _q = measure(env, runs, lambda: hand_written_pivot(cr, plan.id))
+    rows.append({"key": "pivot", "label": label, "seconds": seconds, "queries": queries,
+                 "reference": reference})
+    return rows, checks, len(lines)
 
 
 def main():
@@ -242,6 +584,10 @@ def main():
     parser.add_argument("--payments", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--plain-data", action="store_true",
+                        help="without what build_attribution adds (time zone, second "
+                             "currency, invoices, category and distributor targets)")
+    parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
 
     subprocess.run(["dropdb", "--if-exists", args.db], check=True)
@@ -249,51 +595,45 @@ def main():
     started = time.perf_counter()
     run_odoo_install(conf, args.db)
     odoo.tools.config.parse_config(["-c", str(conf), "-d", args.db])
+    failed = None
     with odoo.api.Environment.manage():
         registry = odoo.registry(args.db)
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
             teams, salespeople = build_company(env, args)
             plan = build_targets(env, teams, salespeople)
+            second = None if args.plain_data else build_attribution(env, salespeople,
+                                                                     args.teams)
             cr.commit()
             built = time.perf_counter() - started
-            lines = env["sales.target.line"].search([("target_id", "=", plan.id)])
             cr.execute("SELECT count(*) FROM sale_order_line")
             order_lines = cr.fetchone()[0]
-            results = []
-            for label, subset in (("100 lines", lines[:100]), ("1,000 lines", lines[:1000]),
-                                  ("all %d lines" % len(lines), lines)):
-                seconds, queries = measure(
-                    env, args.runs, lambda subset=subset: subset.mapped("actual_amount"))
-                results.append(("target actuals, %s (ORM)" % label, seconds, queries))
-            analysis = env["sales.target.analysis"]
-            results.append(("achievement pivot read_group (team × metric)", *measure(
-                env, args.runs, lambda: analysis.read_group(
-                    [("target_id", "=", plan.id)],
-                    ["team_id", "metric", "target_amount", "actual_amount"],
-                    ["team_id", "metric"], lazy=False))))
-            limit, _queries = measure(env, args.runs, lambda: (
-                cr.execute(HAND_WRITTEN_LIMIT), cr.fetchall()))
+            cr.execute("SELECT count(*) FROM sales_target_line")
+            all_lines = cr.fetchone()[0]
+            load = os.getloadavg()[0]
+            try:
+                rows, checks, plan_lines = measure_targets(env, args.runs, plan, second)
+            except reference_sql.CheckFailed as error:
+                rows, checks, plan_lines, failed = [], [], 0, str(error)
+            load = "%.1f before, %.1f after the measurements" % (load, os.getloadavg()[0])
 
-    print("\nMachine: %s, %d cores, Python %s, PostgreSQL %s" % (
-        platform.processor() or platform.machine(), os.cpu_count(),
-        platform.python_version(),
-        subprocess.run(["psql", "-XAtc", "SHOW server_version", "postgres"],
-                       capture_output=True, text=True).stdout.strip()))
-    print("Data: %d salespeople in %d teams, %d customers, %d sale order lines, "
-          "%d payments, %d target lines; built in %.0f s\n" % (
-              args.salespeople, args.teams, args.customers, order_lines, args.payments,
-              len(lines), built))
-    print("| operation | median time (s) | SQL queries | hand-written SQL (s) | ratio |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for label, seconds, queries in results:
-        print("| %s | %.3f | %d | %.3f | %.1f |" % (label, seconds, queries, limit,
-                                                  seconds / limit))
-    print("\nhand-written SQL: one aggregate of the confirmed order lines and posted "
-          "payments by month, salesperson and team (the rows every actual is made of).")
+    data = ("%d salespeople in %d teams, %d customers, %d sale order lines, %d payments, "
+            "%d target lines (%d in the measured plan); built in %.0f s" % (
+                args.salespeople, args.teams, args.customers, order_lines, args.payments,
+                all_lines, plan_lines, built))
+    print("\nMachine: %s" % machine(load))
+    print("Data: %s\n" % data)
+    print_table(rows)
+    print("\nChecks (hand-written SQL = operation, within 0.01):\n" + "\n".join(
+        "- " + line for line in checks))
+    write_json(args.json, {"script": "bench_target_actuals", "args": vars(args),
+                           "machine": machine(load), "data": data, "rows": rows,
+                           "checks": checks, "failed": failed})
     if not args.keep:
         odoo.sql_db.close_all()
         subprocess.run(["dropdb", "--if-exists", args.db], check=True)
+    if failed:
+        sys.exit("CHECK FAILED: " + failed)
 
 
 if __name__ == "__main__":
