@@ -8,6 +8,18 @@ PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 WEEKEND = (5, 6)  # Saturday and Sunday (date.weekday())
 
 
+def as_date(value):
+    """A ``datetime.date`` from a date, a datetime or an ISO text ("2026-03-10"):
+    Odoo 11 reads dates as text, Odoo 18 as dates."""
+    if value is None or value is False:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+
+
 def is_working_day(day):
     """Monday to Friday (holidays are not read)."""
     return day.weekday() not in WEEKEND

@@ -25,6 +25,15 @@ def render_qweb(template, values):
     return html.decode() if isinstance(html, bytes) else html
 
 
+def cache_values(records, field_name, values):
+    """Put ``values`` (one per record, in order) in the cache of the computed
+    field ``field_name`` of ``records``, as its compute method would one by one."""
+    field = records._fields[field_name]
+    cache = records.env.cache
+    for record, value in zip(records, values):
+        cache.set(record, field, field.convert_to_cache(value, record, validate=False))
+
+
 def bulk_write(records, values_by_id):
     """Write computed figures on many records in a fixed number of statements.
 

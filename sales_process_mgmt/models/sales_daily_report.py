@@ -194,6 +194,10 @@ class SalesDailyReport(models.Model):
                             for _period, condition in periods for measure in measures)
         keys = {"ids": reports.ids, "users": [r.user_id.id for r in reports],
                 "dates": [r.date for r in reports]}
+        # Constant conditions reach the analysis' base tables (see _read_prefill).
+        first = min(min(dates.week_start(day), day.replace(day=1)) for day in (
+            fields.Date.from_string(value) for value in keys["dates"]))
+        keys.update(first=first, last=max(keys["dates"]))
         # The columns are built from the constants above, the values are parameters.
         with jit_disabled(self.env.cr):
             self.env.cr.execute(  # pylint: disable=sql-injection
@@ -202,6 +206,7 @@ class SalesDailyReport(models.Model):
             FROM unnest(%%(ids)s, %%(users)s, %%(dates)s::date[]) AS k(id, user_id, date)
             LEFT JOIN sales_efficiency_report e ON e.user_id = k.user_id AND e.date <= k.date
              AND e.date >= LEAST(date_trunc('week', k.date), date_trunc('month', k.date))::date
+             AND e.user_id = ANY(%%(users)s) AND e.date BETWEEN %%(first)s AND %%(last)s
             GROUP BY k.id""" % columns, keys)
             rows = self.env.cr.fetchall()
         figures = {}
@@ -295,6 +300,10 @@ class SalesDailyReport(models.Model):
         cr = self.env.cr
         keys = {"ids": self.ids, "users": [r.user_id.id for r in self],
                 "dates": [r.date for r in self]}
+        # The facts are a view: constant conditions reach its base tables, a
+        # join condition does not.
+        first = fields.Date.from_string(min(keys["dates"])).replace(day=1)
+        keys.update(first=first, last=max(keys["dates"]))
         cr.execute("""
             SELECT k.id, COUNT(v.id) FILTER (WHERE v.planned),
                    COUNT(v.id) FILTER (WHERE v.state = 'done'),
@@ -324,6 +333,7 @@ class SalesDailyReport(models.Model):
             FROM unnest(%(ids)s, %(users)s, %(dates)s::date[]) AS k(id, user_id, date)
             JOIN sales_target_fact f ON f.user_id = k.user_id
              AND f.date BETWEEN date_trunc('month', k.date)::date AND k.date
+            WHERE f.user_id = ANY(%(users)s) AND f.date BETWEEN %(first)s AND %(last)s
             GROUP BY k.id, f.metric""", keys)
             facts = {(report_id, metric): (day, month)
                      for report_id, metric, day, month in cr.fetchall()}
@@ -426,36 +436,48 @@ class SalesDailyReport(models.Model):
     @api.model
     def _find_missing(self, now):
         """([values of the reports to create], drafts already there) of the
-        working days whose deadline has passed at ``now`` (naive UTC)."""
+        working days whose deadline has passed at ``now`` (naive UTC).  The
+        salespeople, their companies and their reports of the look-back are
+        read as plain rows, a few queries for any number of them."""
         salespeople = self.env["res.users"]._sales_salespeople()
         if not salespeople:
             return [], self.browse()
-        look_back = max(salespeople.mapped("company_id.sales_missing_report_days") or [1])
+        people = salespeople.read(["tz", "company_id", "create_date", "sale_team_id"],
+                                  load="_classic_write")
+        companies = {company["id"]: company for company in self.env["res.company"].browse(
+            {person["company_id"] for person in people}).read(
+            ["sales_missing_report_days", "sales_report_deadline", "partner_id"],
+            load="_classic_write")}
+        company_tz = {partner["id"]: partner["tz"] for partner in self.env["res.partner"].browse(
+            [company["partner_id"] for company in companies.values()]).read(["tz"])}
+        look_back = max(company["sales_missing_report_days"] for company in companies.values())
         days = [fields.Date.to_string(now.date() - timedelta(days=n))
                 for n in range(look_back + 2)]
-        existing = self.search([("user_id", "in", salespeople.ids), ("date", "in", days)])
-        by_key = {(report.user_id.id, report.date): report for report in existing}
-        to_create, missing = [], self.browse()
-        for user in salespeople:
-            company = user.company_id
-            tz_name = user._sales_tz_name()
+        existing = {(row["user_id"], row["date"]): row for row in self.search(
+            [("user_id", "in", salespeople.ids), ("date", "in", days)]).read(
+            ["user_id", "date", "state", "attendance", "missing_notified"],
+            load="_classic_write")}
+        to_create, missing = [], []
+        for person in people:
+            company = companies[person["company_id"]]
+            tz_name = person["tz"] or company_tz[company["partner_id"]] or "UTC"
             today_here = dates.local_today(tz_name, now)
-            joined = fields.Date.from_string(user.create_date[:10])
-            for offset in range(company.sales_missing_report_days, -1, -1):
+            joined = fields.Date.from_string(person["create_date"][:10])
+            for offset in range(company["sales_missing_report_days"], -1, -1):
                 day = today_here - timedelta(days=offset)
-                deadline = dates.local_to_utc(tz_name, day, company.sales_report_deadline)
+                deadline = dates.local_to_utc(tz_name, day, company["sales_report_deadline"])
                 if not dates.is_working_day(day) or day < joined or deadline > now:
                     continue
                 day_str = fields.Date.to_string(day)
-                report = by_key.get((user.id, day_str))
+                report = existing.get((person["id"], day_str))
                 if report is None:
-                    to_create.append({"user_id": user.id, "date": day_str,
-                                      "company_id": company.id,
-                                      "team_id": user.sale_team_id.id})
-                elif report.state == "draft" and report.attendance != "leave" \
-                        and not report.missing_notified:
-                    missing |= report
-        return to_create, missing
+                    to_create.append({"user_id": person["id"], "date": day_str,
+                                      "company_id": company["id"],
+                                      "team_id": person["sale_team_id"]})
+                elif report["state"] == "draft" and report["attendance"] != "leave" \
+                        and not report["missing_notified"]:
+                    missing.append(report["id"])
+        return to_create, self.browse(missing)
 
     def _notify_missing(self):
         """An activity of each salesperson per missing report, and one message

@@ -14,6 +14,7 @@ from ..lib.targets import (
     owner_type,
     target_status,
 )
+from .orm_tools import cache_values
 
 
 class SalesTargetLine(models.Model):
@@ -121,37 +122,63 @@ class SalesTargetLine(models.Model):
 
     def _compute_progress(self):
         """Actual, achievement, expected share and status of these lines and of
-        every other line of the same prefetch set still without them: one
-        aggregate query (``sales.target.fact._line_actuals``) whatever their
-        number (the ORM would otherwise compute them 1,000 at a time)."""
+        every other line of the same prefetch set still without them (the ORM
+        would compute them 1,000 at a time): one query for the lines' plain
+        values, one aggregate for their actuals
+        (``sales.target.fact._line_actuals``), whatever their number."""
         lines = self
         if self.ids:
             # A slice loses the prefetch set: give it back before asking it.
             first = self[:1].with_prefetch(self._prefetch)
             lines |= first._in_cache_without(self._fields["actual_amount"], limit=None)
-        actuals = self.env["sales.target.fact"]._line_actuals(
-            [line_id for line_id in lines.ids if isinstance(line_id, int)])
+        stored = lines.filtered(lambda line: isinstance(line.id, int))
         today = fields.Date.from_string(fields.Date.context_today(self))
-        expected_by_period = {}  # a plan has few distinct periods: count their days once
-        for line in lines:
-            period = (line.date_from, line.date_to)
-            if period not in expected_by_period:
-                expected_by_period[period] = line._expected_rate(today)
-            actual = actuals.get(line.id, 0.0)
-            achievement = 100.0 * actual / line.target_amount if line.target_amount else 0.0
-            expected = expected_by_period[period]
-            line.actual_amount = actual
-            line.achievement_rate = achievement
-            line.expected_rate = expected
-            line.status = target_status(
-                bool(line.date_from) and fields.Date.from_string(line.date_from) <= today,
-                line.target_amount, achievement, expected, line.target_id.warning_threshold)
+        values = stored._progress_values(today)
+        for line in lines - stored:  # a line being edited in a form
+            values[line.id] = line._progress_of(
+                fields.Date.from_string(line.date_from) if line.date_from else None,
+                fields.Date.from_string(line.date_to) if line.date_to else None,
+                line.target_amount, line.target_id.warning_threshold, 0.0, today)
+        for name in ("actual_amount", "achievement_rate", "expected_rate", "status"):
+            cache_values(lines, name, [values[line.id][name] for line in lines])
 
-    def _expected_rate(self, today):
-        if not (self.date_from and self.date_to):
-            return 0.0
-        return dates.elapsed_share(fields.Date.from_string(self.date_from),
-                                   fields.Date.from_string(self.date_to), today)
+    def _progress_values(self, today):
+        """{id: progress values} of these stored lines, in two queries."""
+        if not self:
+            return {}
+        self.env.cr.execute("""
+            SELECT l.id, l.date_from, l.date_to, l.target_amount, t.warning_threshold
+            FROM sales_target_line l JOIN sales_target t ON t.id = l.target_id
+            WHERE l.id = ANY(%s)""", (self.ids,))
+        rows = self.env.cr.fetchall()
+        actuals = self.env["sales.target.fact"]._line_actuals(self.ids)
+        expected_by_period = {}  # a plan has few distinct periods: count their days once
+        values = {}
+        for line_id, date_from, date_to, target, threshold in rows:
+            date_from, date_to = dates.as_date(date_from), dates.as_date(date_to)
+            period = (date_from, date_to)
+            if period not in expected_by_period:
+                expected_by_period[period] = dates.elapsed_share(date_from, date_to, today)
+            values[line_id] = self._progress_of(
+                date_from, date_to, target, threshold, actuals.get(line_id, 0.0), today,
+                expected_by_period[period])
+        return values
+
+    @api.model
+    def _progress_of(self, date_from, date_to, target, threshold, actual, today,
+                     expected=None):
+        """The progress values of a line of [date_from, date_to] (dates)."""
+        if expected is None:
+            expected = dates.elapsed_share(date_from, date_to, today) \
+                if date_from and date_to else 0.0
+        achievement = 100.0 * actual / target if target else 0.0
+        return {
+            "actual_amount": actual,
+            "achievement_rate": achievement,
+            "expected_rate": expected,
+            "status": target_status(bool(date_from) and date_from <= today, target,
+                                    achievement, expected, threshold or 0.0),
+        }
 
     def _search_status(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):

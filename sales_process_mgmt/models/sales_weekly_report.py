@@ -280,10 +280,13 @@ class SalesWeeklyReport(models.Model):
             ("date_from", "<=", fields.Date.to_string(end)),
             ("date_to", ">=", fields.Date.to_string(min(start, month_start))),
         ], ["team_id", "metric", "target_amount", "date_from", "date_to"])
+        targets_of = defaultdict(list)
+        for line in targets:
+            targets_of[(line["team_id"][0], line["metric"])].append(line)
         return {
             "start": start, "end": end, "month_start": month_start,
             "facts": facts, "visits": visits, "salespeople": salespeople, "daily": daily,
-            "plans": plans, "targets": targets,
+            "plans": plans, "targets": targets_of,
             "competitors": self._competitor_dynamics(params),
             "abnormal": self._abnormal_customers(params),
         }
@@ -324,8 +327,7 @@ class SalesWeeklyReport(models.Model):
         start, end = figures["start"], figures["end"]
         values = []
         for metric in METRIC_KEYS:
-            lines = [line for line in figures["targets"]
-                     if line["team_id"][0] == self.team_id.id and line["metric"] == metric]
+            lines = figures["targets"].get((self.team_id.id, metric), [])
             if not lines:
                 continue
             week_target = month_target = 0.0
@@ -376,22 +378,26 @@ class SalesWeeklyReport(models.Model):
         company = self.env.user.company_id
         params = dict(params, cutoff=params["end"] - timedelta(weeks=company.sales_abnormal_weeks),
                       year_ago=params["end"] - timedelta(days=365))
+        # The customers' stored display names come with the rows: thousands of
+        # rows in a large company, where name_get would go partner by partner.
         cr.execute("""
-            SELECT inv.team_id, p.commercial_partner_id, SUM(inv.residual_company_signed),
+            SELECT inv.team_id, cp.display_name, SUM(inv.residual_company_signed),
                    MIN(inv.date_due)
             FROM account_invoice inv
             JOIN res_partner p ON p.id = inv.partner_id
+            JOIN res_partner cp ON cp.id = p.commercial_partner_id
             WHERE inv.type = 'out_invoice' AND inv.state = 'open'
               AND inv.date_due <= %(end)s AND inv.team_id = ANY(%(teams)s)
-            GROUP BY inv.team_id, p.commercial_partner_id""", params)
+            GROUP BY inv.team_id, cp.id""", params)
         overdue = cr.fetchall()
         cr.execute("""
-            SELECT so.team_id, p.commercial_partner_id, MAX(so.date_order)::date
+            SELECT so.team_id, cp.display_name, MAX(so.date_order)::date
             FROM sale_order so
             JOIN res_partner p ON p.id = so.partner_id
+            JOIN res_partner cp ON cp.id = p.commercial_partner_id
             WHERE so.state IN ('sale', 'done') AND so.team_id = ANY(%(teams)s)
               AND so.date_order <= %(end)s
-            GROUP BY so.team_id, p.commercial_partner_id
+            GROUP BY so.team_id, cp.id
             HAVING MAX(so.date_order)::date < %(cutoff)s
                AND MAX(so.date_order)::date >= %(year_ago)s""", params)
         silent = cr.fetchall()
@@ -400,22 +406,17 @@ class SalesWeeklyReport(models.Model):
             ("team_id", "in", params["teams"]), ("is_complaint", "=", True),
             ("state", "in", ("new", "acknowledged", "in_progress")),
         ])
-        partner_ids = {row[1] for row in overdue + silent} | set(complaints.mapped(
-            "partner_id.commercial_partner_id").ids)
-        # The stored display names (name_get computes each partner's again) and
-        # the labels translated once: thousands of rows in a large company.
-        names = {row["id"]: row["display_name"] for row in self.env["res.partner"].sudo().browse(
-            list(partner_ids)).read(["display_name"])}
+        # The labels translated once, not once per row.
         overdue_label = _("Overdue collection")
         overdue_detail = _("%(amount).2f due since %(date)s")
         silent_label, silent_detail = _("No order"), _("Last order on %s")
         complaint_label = _("Open complaint")
         rows = defaultdict(list)
-        for team_id, partner_id, amount, due in overdue:
-            rows[team_id].append((names.get(partner_id), overdue_label,
+        for team_id, name, amount, due in overdue:
+            rows[team_id].append((name, overdue_label,
                                   overdue_detail % {"amount": amount, "date": due}))
-        for team_id, partner_id, last in silent:
-            rows[team_id].append((names.get(partner_id), silent_label, silent_detail % last))
+        for team_id, name, last in silent:
+            rows[team_id].append((name, silent_label, silent_detail % last))
         for complaint in complaints:
             rows[complaint.team_id.id].append((
                 complaint.partner_id.commercial_partner_id.display_name or "-",
