@@ -338,16 +338,17 @@ class SalesDailyReport(models.Model):
             facts = {(report_id, metric): (day, month)
                      for report_id, metric, day, month in cr.fetchall()}
         # sudo: the figures of the report's own salesperson, read for the supervisor too
-        targets = self.env["sales.target.line"].sudo().search_read([
+        targets = self.env["sales.target.line"].sudo().search([
             ("user_id", "in", self.mapped("user_id").ids),
             ("partner_id", "=", False), ("categ_id", "=", False),
             ("period_type", "=", "month"),
             ("date_from", "<=", max(self.mapped("date"))),
             ("date_to", ">=", min(self.mapped("date"))),
-        ], ["user_id", "metric", "target_amount", "date_from", "date_to"])
+        ]).read(["user_id", "metric", "target_amount", "date_from", "date_to"],
+                load="_classic_write")
         targets_of = defaultdict(list)
         for line in targets:
-            targets_of[line["user_id"][0]].append(line)
+            targets_of[line["user_id"]].append(line)
         return {"visits": visits, "orders": orders, "facts": facts, "targets": targets_of}
 
     def _prepare_prefill_values(self, figures):

@@ -273,16 +273,17 @@ class SalesWeeklyReport(models.Model):
             GROUP BY p.team_id""", params)
         plans = {row[0]: row[1:] for row in cr.fetchall()}
         # sudo: the report sums the whole team's targets whoever refreshes it.
-        targets = self.env["sales.target.line"].sudo().search_read([
+        targets = self.env["sales.target.line"].sudo().search([
             ("team_id", "in", teams.ids), ("user_id", "=", False),
             ("partner_id", "=", False), ("categ_id", "=", False),
             ("period_type", "=", "month"),
             ("date_from", "<=", fields.Date.to_string(end)),
             ("date_to", ">=", fields.Date.to_string(min(start, month_start))),
-        ], ["team_id", "metric", "target_amount", "date_from", "date_to"])
+        ]).read(["team_id", "metric", "target_amount", "date_from", "date_to"],
+                load="_classic_write")
         targets_of = defaultdict(list)
         for line in targets:
-            targets_of[(line["team_id"][0], line["metric"])].append(line)
+            targets_of[(line["team_id"], line["metric"])].append(line)
         return {
             "start": start, "end": end, "month_start": month_start,
             "facts": facts, "visits": visits, "salespeople": salespeople, "daily": daily,

@@ -239,7 +239,8 @@ WHERE %(where)s AND aml.credit - aml.debit - COALESCE(paid.amount, 0) <> 0""" % 
         lines' metrics and dates.
 
         One aggregate for any number of lines.  The facts of the lines'
-        metrics and dates are summed per month, once for each shape of line
+        metrics and dates are summed per month and keys first, then once for
+        each shape of line
         that occurs (which of team, salesperson, distributor and product
         category it sets: a key a line leaves empty is -1, "any"; an empty key
         of a fact is 0); facts of a category also count for its parent
@@ -259,9 +260,10 @@ WITH line AS (
 ),
 fact AS (
     SELECT date_trunc('month', f.date)::date AS month, f.metric, f.company_id,
-           f.team_id, f.user_id, f.distributor_id, f.categ_id, f.amount
+           f.team_id, f.user_id, f.distributor_id, f.categ_id, SUM(f.amount) AS amount
     FROM sales_target_fact f
     WHERE %(facts)s
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
 ),
 fact_category AS (
     SELECT fact.month, fact.metric, fact.company_id, fact.team_id, fact.user_id,
