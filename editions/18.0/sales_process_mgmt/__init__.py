@@ -1,0 +1,5 @@
+from . import models
+from . import demo
+from . import report
+from . import wizards
+from .hooks import uninstall_hook

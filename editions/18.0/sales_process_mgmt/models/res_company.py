@@ -1,0 +1,71 @@
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    sales_report_deadline = fields.Float(
+        string="Daily Report Deadline", default=21.0,
+        help="Local time (in the salesperson's time zone) by which the daily "
+             "sales report of a day is due, on that same day. A report submitted "
+             "later is late.")
+    sales_missing_report_days = fields.Integer(
+        string="Missing Reports Look-back (days)", default=3,
+        help="How many days back the scheduled action looks for daily reports "
+             "that were not submitted.")
+
+    sales_escalation_hours = fields.Float(
+        string="Escalation Delay (hours)", default=4.0,
+        help="A market report nobody acknowledged climbs one level (supervisor, then "
+             "sales director) after this many hours.")
+    sales_director_id = fields.Many2one(
+        "res.users",
+        help="Who receives the escalated market reports; when empty, every user of "
+             "the Sales Director group.")
+    sales_coach_achievement_threshold = fields.Float(
+        string="Coach below Target Pace (%)", default=80.0,
+        help="Propose to coach a salesperson whose month-to-date achievement is below "
+             "this share of the achievement expected by the day.")
+    sales_coach_efficiency_threshold = fields.Float(
+        string="Coach below Effective Visit Rate (%)", default=50.0,
+        help="Propose to coach a salesperson whose effective visit rate of the last "
+             "30 days is below this.")
+    sales_coach_new_months = fields.Integer(
+        string="Coach New Salespeople (months)", default=3,
+        help="Propose to coach salespeople who joined less than this many months ago.")
+
+    sales_abnormal_weeks = fields.Integer(
+        string="Abnormal after Weeks without Order", default=4,
+        help="The weekly report lists as abnormal the customers who ordered in the "
+             "last year but not in this many weeks.")
+
+    def _sales_directors(self):
+        """Who receives escalated market reports and submitted weekly reports:
+        the company's sales director, else every sales director but the
+        superuser."""
+        self.ensure_one()
+        if self.sales_director_id:
+            return self.sales_director_id
+        return self.env.ref("sales_process_mgmt.group_director").users.filtered(
+            lambda user: user.id != SUPERUSER_ID and not user.share)
+
+    @api.constrains("sales_escalation_hours", "sales_coach_new_months")
+    def _check_sales_escalation_hours(self):
+        for company in self:
+            if company.sales_escalation_hours <= 0:
+                raise ValidationError(self.env._("The escalation delay is a positive number of "
+                                                 "hours."))
+            if company.sales_coach_new_months < 0:
+                raise ValidationError(self.env._("The months of a new salesperson cannot be "
+                                                 "negative."))
+
+    @api.constrains("sales_report_deadline", "sales_missing_report_days")
+    def _check_sales_report_deadline(self):
+        for company in self:
+            if not 0 <= company.sales_report_deadline <= 24:
+                raise ValidationError(self.env._("The daily report deadline is a time of day, "
+                                                 "between 00:00 and 24:00."))
+            if company.sales_missing_report_days < 1:
+                raise ValidationError(self.env._("The look-back for missing reports is at "
+                                                 "least one day."))

@@ -1,0 +1,44 @@
+from odoo import SUPERUSER_ID, api, fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    sales_approver_id = fields.Many2one(
+        "res.users", string="Plan and Report Approver",
+        help="Who approves this salesperson's visit plans and signs off the daily "
+             "reports. When empty, the leader of the salesperson's sales team.")
+
+    sales_coaching_ids = fields.One2many("sales.coaching", "user_id",
+                                         string="Coaching History")
+
+    def _is_sales_director(self):
+        """The superuser and the Sales Director group may approve, close and
+        handle any document of the sales process."""
+        self.ensure_one()
+        return self.id == SUPERUSER_ID or self.has_group("sales_process_mgmt.group_director")
+
+    def _sales_approver(self):
+        """The approver of this user's plans and reports: the configured one, or
+        the leader of the user's team; never the user.  Empty when none is set."""
+        self.ensure_one()
+        approver = self.sales_approver_id or self.sale_team_id.user_id
+        return approver if approver != self else self.env["res.users"]
+
+    def _sales_tz_name(self, company=None):
+        """The time zone the user works in: the user's, else the company's (its
+        partner's), else UTC."""
+        self.ensure_one()
+        return self.tz or (company or self.company_id).partner_id.tz or "UTC"
+
+    @api.model
+    def _sales_salespeople(self, teams=None):
+        """Who plans and reports every day: the active internal users of the
+        Salesperson group who are not supervisors (the Supervisor group implies
+        Salesperson; supervisors approve), members of ``teams`` when given."""
+        salespeople = self.env.ref("sales_process_mgmt.group_salesperson").sudo().users - \
+            self.env.ref("sales_process_mgmt.group_supervisor").sudo().users
+        salespeople = salespeople.filtered(lambda user: user.active and not user.share)
+        if teams is not None:
+            salespeople = salespeople.filtered(lambda user: user.sale_team_id in teams)
+        return self.browse(salespeople.ids)

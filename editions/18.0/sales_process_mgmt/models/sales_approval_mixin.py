@@ -1,0 +1,271 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..lib import dates
+
+APPROVAL_STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+]
+
+
+class SalesApprovalMixin(models.AbstractModel):
+    """A salesperson's document of one day that the supervisor approves: the
+    visit plan and the daily report.
+
+    draft → submitted → approved; a return sends it back to draft with a reason
+    and keeps its contents.  The approver is the salesperson's configured
+    approver or the team leader; a sales director may approve any document.
+    Nobody approves their own.  The submission notifies the approver (message
+    and activity), the approval or return notifies the author.  One document
+    per salesperson and day (checked, and unique in the database).
+
+    The fields the draft alone may change are read-only in the views once the
+    document is submitted (``readonly="state != 'draft'"``).
+    """
+
+    _name = "sales.approval.mixin"
+    _description = "Sales Document Approved by the Supervisor"
+    _inherit = ["sales.activity.mixin", "sales.workflow.mixin"]
+    _order = "date desc, user_id"
+    # Written by the workflow methods only (submit, approve, return).
+    _workflow_fields = frozenset({
+        "state", "approver_id", "submitted_at", "first_submitted_at", "submit_count",
+        "approved_at", "approved_by_id", "return_reason", "return_count",
+    })
+
+    name = fields.Char(compute="_compute_name", store=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", required=True, index=True,
+        default=lambda self: self.env.user, tracking=True)
+    team_id = fields.Many2one(
+        "crm.team", index=True,
+        default=lambda self: self.env.user.sale_team_id)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True,
+        default=lambda self: self.env.company)
+    date = fields.Date(
+        required=True, index=True, default=fields.Date.context_today)
+    state = fields.Selection(
+        APPROVAL_STATES, default="draft", required=True, readonly=True, copy=False,
+        index=True, tracking=True)
+    approver_id = fields.Many2one(
+        "res.users", readonly=True, copy=False, index=True,
+        help="Set when the document is submitted: the salesperson's approver, "
+             "or the leader of the team.")
+    submitted_at = fields.Datetime(readonly=True, copy=False)
+    first_submitted_at = fields.Datetime(
+        string="First Submitted", readonly=True, copy=False,
+        help="When the document was submitted for the first time; timeliness is "
+             "measured on it, a correction after a return does not change it.")
+    submit_count = fields.Integer(string="Submissions", readonly=True, copy=False)
+    approved_at = fields.Datetime(readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", string="Approved by", readonly=True,
+                                     copy=False)
+    return_reason = fields.Text(
+        string="Reason for Return", readonly=True, copy=False,
+        help="Why the approver returned the document the last time.")
+    return_count = fields.Integer(string="Returns", readonly=True, copy=False)
+    approved_first_time = fields.Boolean(
+        string="Approved on First Submission", compute="_compute_approved_first_time",
+        store=True)
+    can_approve = fields.Boolean(compute="_compute_can_approve")
+
+    @api.depends("user_id", "date")
+    def _compute_name(self):
+        for record in self:
+            record.name = "%s %s" % (record.user_id.name or "", record.date or "")
+
+    @api.depends("state", "return_count")
+    def _compute_approved_first_time(self):
+        for record in self:
+            record.approved_first_time = record.state == "approved" and not record.return_count
+
+    @api.depends("state", "approver_id", "user_id")
+    @api.depends_context("uid")
+    def _compute_can_approve(self):
+        for record in self:
+            record.can_approve = record.state == "submitted" and record._may_approve()
+
+    @api.onchange("user_id")
+    def _onchange_user_id_team(self):
+        self.team_id = self.user_id.sale_team_id
+
+    # ------------------------------------------------------------------ checks
+
+    def _may_approve(self):
+        """Whether the current user may approve or return this document."""
+        self.ensure_one()
+        user = self.env.user
+        if user == self.user_id:
+            return False
+        return user == self.approver_id or user._is_sales_director()
+
+    def _check_may_approve(self):
+        for record in self:
+            if record.state != "submitted":
+                raise UserError(self.env._("%s is not waiting for approval.", record.display_name))
+            if record.user_id == self.env.user:
+                raise UserError(self.env._(
+                    "You cannot approve or return your own %s.",
+                    record._document_label()))
+            if not record._may_approve():
+                raise AccessError(self.env._(
+                    "Only %(approver)s or a sales director can approve or return %(doc)s.",
+                    approver=record.approver_id.name, doc=record.display_name))
+
+    @api.model
+    def _check_own(self, user_id):
+        """Refuse a document written for another salesperson, unless by a director."""
+        if user_id != self.env.uid and not self.env.user._is_sales_director():
+            raise AccessError(self.env._(
+                "You can only write your own %s; a sales director may write one for another "
+                "salesperson.", self._document_label()))
+
+    @api.model
+    def _check_one_per_day(self, user_id, date, exclude=None):
+        """Refuse a second document of ``user_id`` for ``date``, before it is
+        written (the unique constraint of the database is the last guard, for
+        two requests at the same moment)."""
+        # sudo: the other document of the day may be outside the user's rules.
+        others = self.sudo().search([("user_id", "=", user_id), ("date", "=", date),
+                                     ("id", "not in", exclude.ids if exclude else [])],
+                                    limit=1)
+        if others:
+            raise ValidationError(
+                self.env._(
+                    "%(user)s already has a %(doc)s for %(date)s: open that one.",
+                    user=others.user_id.name, doc=self._document_label(), date=date))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            user_id = vals.get("user_id", self.env.uid)
+            self._check_own(user_id)
+            self._check_one_per_day(user_id, fields.Date.to_date(
+                vals.get("date") or self._fields["date"].default(self)))
+            if "team_id" not in vals:
+                vals["team_id"] = self.env["res.users"].browse(user_id).sale_team_id.id
+        return super(SalesApprovalMixin, self.with_context(
+            mail_create_nosubscribe=True)).create(vals_list)
+
+    def write(self, vals):
+        if vals.get("user_id"):
+            self._check_own(vals["user_id"])
+        if "user_id" in vals or "date" in vals:
+            for record in self:
+                self._check_one_per_day(vals.get("user_id", record.user_id.id),
+                                        fields.Date.to_date(vals.get("date", record.date)),
+                                        exclude=record)
+        return super().write(vals)
+
+    # Not when uninstalling: the addon deletes its documents whatever their state.
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
+        if self.filtered(lambda record: record.state != "draft"):
+            raise UserError(self.env._("Only a draft %s can be deleted.", self._document_label()))
+
+    # ---------------------------------------------------------------- workflow
+
+    def _check_before_submit(self):
+        """Hook: refuse the submission of an incomplete document."""
+
+    def _after_submit(self):
+        """Hook: freeze what the submission freezes."""
+
+    def _before_approve(self):
+        """Hook: refuse an approval that misses something."""
+
+    def action_submit(self):
+        for record in self:
+            if record.state != "draft":
+                raise UserError(self.env._("%s has already been submitted.", record.display_name))
+            if record.user_id != self.env.user and not self.env.user._is_sales_director():
+                raise AccessError(self.env._(
+                    "Only %s can submit this document.",
+                    record.user_id.name))
+            approver = record.user_id._sales_approver()
+            if not approver:
+                raise UserError(
+                    self.env._("Nobody approves the documents of %s: set a leader on the sales "
+                               "team or an approver on the salesperson.", record.user_id.name))
+            record._check_before_submit()
+            now = fields.Datetime.now()
+            record._workflow_write({
+                "state": "submitted",
+                "approver_id": approver.id,
+                "submitted_at": now,
+                "first_submitted_at": record.first_submitted_at or now,
+                "submit_count": record.submit_count + 1,
+            })
+            record._after_submit()
+            # sudo: the author may not read the approver's partner through the rules.
+            record.message_post(
+                body=self.env._("Submitted for approval to %s.", approver.name),
+                partner_ids=[approver.sudo().partner_id.id],
+                subtype_xmlid="mail.mt_comment")
+            record._sales_schedule(approver, self.env._("Approve %s", record.display_name))
+        return True
+
+    def action_approve(self):
+        self._check_may_approve()
+        for record in self:
+            record._before_approve()
+            record._workflow_write({
+                "state": "approved",
+                "approved_at": fields.Datetime.now(),
+                "approved_by_id": self.env.uid,
+            })
+            record._sales_close(self.env._("Done: %s", self.env.user.name),
+                                "mail.mail_activity_data_todo")
+            record.message_post(
+                body=self.env._("Approved by %s.", self.env.user.name),
+                partner_ids=[record.user_id.sudo().partner_id.id],
+                subtype_xmlid="mail.mt_comment")
+        return True
+
+    def action_return(self, reason):
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the document is returned."))
+        self._check_may_approve()
+        for record in self:
+            record._workflow_write({
+                "state": "draft",
+                "return_reason": reason,
+                "return_count": record.return_count + 1,
+            })
+            record._sales_close(self.env._("Done: %s", self.env.user.name),
+                                "mail.mail_activity_data_todo")
+            record.message_post(
+                body=self.env._(
+                    "Returned by %(user)s: %(reason)s",
+                    user=self.env.user.name, reason=reason),
+                partner_ids=[record.user_id.sudo().partner_id.id],
+                subtype_xmlid="mail.mt_comment")
+        return True
+
+    def action_open_return_wizard(self):
+        self._check_may_approve()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return"),
+            "res_model": "sales.return.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    # ------------------------------------------------------------------ helpers
+
+    def _tz_name(self):
+        """The time zone of the document: its salesperson's."""
+        self.ensure_one()
+        return self.user_id._sales_tz_name(self.company_id)
+
+    def _local_to_utc(self, day, hours):
+        """Naive UTC datetime (as Odoo stores it) of ``hours`` on the local ``day``."""
+        return dates.local_to_utc(self._tz_name(), day, hours)
+
+    def _local_today(self):
+        return dates.local_today(self._tz_name())

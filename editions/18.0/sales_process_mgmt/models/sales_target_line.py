@@ -1,0 +1,362 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib import dates
+from ..lib.targets import (
+    CATEGORY_METRICS,
+    METRICS,
+    OWNER_KEYS,
+    OWNER_TYPES,
+    PERIOD_TYPES,
+    STATUSES,
+    owner_type,
+    target_status,
+)
+
+
+class SalesTargetLine(models.Model):
+    """One target: a metric for a period and an owner (the company, a team, a
+    salesperson, a distributor), optionally for a product category.
+
+    Lines form a tree: a line is decomposed into children along one dimension
+    (period, team, salesperson, distributor, product category); a child
+    refines its parent (same metric, same keys, a period inside the parent's).
+    The actual comes from Odoo's records through the facts
+    (``sales.target.fact``), for any number of lines in one aggregate.
+    """
+
+    _name = "sales.target.line"
+    _description = "Sales Target"
+    _inherit = ["sales.activity.mixin"]
+    _order = "date_from, metric, team_id, user_id, partner_id, categ_id, id"
+
+    target_id = fields.Many2one(
+        comodel_name="sales.target",
+        string="Plan",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(
+        related="target_id.company_id", store=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="target_id.currency_id", readonly=True)
+    parent_id = fields.Many2one(
+        comodel_name="sales.target.line",
+        string="Decomposed From",
+        ondelete="cascade",
+        index=True,
+    )
+    child_ids = fields.One2many("sales.target.line", "parent_id", string="Decomposition")
+    metric = fields.Selection(METRICS, required=True, index=True)
+    date_from = fields.Date(string="Period Start", required=True, index=True)
+    date_to = fields.Date(string="Period End", required=True, index=True)
+    period_type = fields.Selection(
+        selection=PERIOD_TYPES,
+        string="Period",
+        compute="_compute_period_type",
+        store=True,
+    )
+    team_id = fields.Many2one("crm.team", string="Team / Region", index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True)
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Distributor",
+        domain=[("is_distributor", "=", True)],
+        index=True,
+    )
+    categ_id = fields.Many2one("product.category", string="Product Category", index=True)
+    owner_type = fields.Selection(
+        selection=OWNER_TYPES,
+        string="Level",
+        compute="_compute_owner_type",
+        store=True,
+    )
+    target_amount = fields.Float(string="Target", digits=(16, 2), required=True)
+    actual_amount = fields.Float(
+        string="Actual",
+        digits=(16, 2),
+        compute="_compute_progress",
+        help="From Odoo's records: confirmed orders, their margin, first orders of new "
+             "customers, posted customer payments.",
+    )
+    achievement_rate = fields.Float(
+        string="Achieved (%)",
+        compute="_compute_progress",
+        help="Actual / Target × 100.",
+    )
+    expected_rate = fields.Float(
+        string="Expected (%)",
+        compute="_compute_progress",
+        help="Working days (Monday to Friday) of the period elapsed until today / working "
+             "days of the period × 100.",
+    )
+    status = fields.Selection(
+        selection=STATUSES,
+        compute="_compute_progress",
+        search="_search_status",
+    )
+    warning_date = fields.Date(
+        string="Warned On",
+        readonly=True,
+        copy=False,
+        help="When the salesperson and the supervisor were given an activity because this "
+             "target fell behind; they are warned once per target.",
+    )
+
+    @api.depends("date_from", "date_to")
+    def _compute_period_type(self):
+        for line in self:
+            line.period_type = False
+            if line.date_from and line.date_to:
+                line.period_type = dates.period_type(line.date_from, line.date_to) or False
+
+    @api.depends("team_id", "user_id", "partner_id")
+    def _compute_owner_type(self):
+        for line in self:
+            line.owner_type = owner_type(line.team_id, line.user_id, line.partner_id)
+
+    @api.depends_context("tz")
+    def _compute_progress(self):
+        """Actual, achievement, expected share and status of these lines and of
+        every other line of the same prefetch set still without them: one
+        aggregate query (``sales.target.fact._line_actuals``) whatever their
+        number (the ORM would otherwise compute them 1,000 at a time)."""
+        lines = self
+        if self.ids:
+            # A slice may lose the prefetch set: give it back before asking it.
+            first = self[:1].with_prefetch(self._prefetch_ids)
+            lines |= first._in_cache_without(self._fields["actual_amount"], limit=None)
+        lines = lines.filtered("id")  # new records (a form being edited) have no actual
+        new_lines = self - lines
+        actuals = self.env["sales.target.fact"]._line_actuals(lines.ids)
+        today = fields.Date.context_today(self)
+        expected_by_period = {}  # a plan has few distinct periods: count their days once
+        # The lines beyond ``self`` are assigned as the ORM assigns the computed
+        # records: in cache, protected from a write.
+        computed = self.pool.field_computed[self._fields["actual_amount"]]
+        with self.env.protecting(computed, lines - self):
+            for line in lines | new_lines:
+                period = (line.date_from, line.date_to)
+                if period not in expected_by_period:
+                    expected_by_period[period] = line._expected_rate(today)
+                actual = actuals.get(line.id, 0.0)
+                achievement = 100.0 * actual / line.target_amount if line.target_amount else 0.0
+                expected = expected_by_period[period]
+                line.actual_amount = actual
+                line.achievement_rate = achievement
+                line.expected_rate = expected
+                line.status = target_status(
+                    bool(line.date_from) and line.date_from <= today,
+                    line.target_amount, achievement, expected,
+                    line.target_id.warning_threshold)
+
+    def _expected_rate(self, today):
+        if not (self.date_from and self.date_to):
+            return 0.0
+        return dates.elapsed_share(self.date_from, self.date_to, today)
+
+    def _search_status(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported search on the target status."))
+        values = [value] if isinstance(value, str) else list(value or [])
+        today = fields.Date.context_today(self)
+        # Only lines whose period has started can be on track, behind or at risk.
+        candidates = self.search([("date_from", "<=", today)])
+        matching = candidates.filtered(lambda line: line.status in values)
+        if "not_started" in values:
+            matching |= self.search([("date_from", ">", today)])
+        positive = operator in ("=", "in")
+        return [("id", "in" if positive else "not in", matching.ids)]
+
+    @api.depends("date_from", "period_type", "metric", "partner_id", "user_id", "team_id",
+                 "categ_id")
+    def _compute_display_name(self):
+        metrics = dict(METRICS)
+        for line in self:
+            if not line.date_from:
+                line.display_name = False
+                continue
+            owner = (line.partner_id or line.user_id or line.team_id).display_name or self.env._(
+                "Company")
+            period = dates.period_label(line.date_from, line.period_type or "month")
+            parts = [period, metrics.get(line.metric, ""), owner]
+            if line.categ_id:
+                parts.append(line.categ_id.name)
+            line.display_name = " · ".join(parts)
+
+    # The constraints read with sudo: a line the user may not create is refused by
+    # the record rules with an access error, not by a constraint failing to read it.
+    @api.constrains("target_amount")
+    def _check_target_amount(self):
+        for line in self.sudo():
+            if line.target_amount < 0:
+                raise ValidationError(self.env._(
+                    "A target cannot be negative (%s).",
+                    line.display_name))
+
+    @api.constrains("date_from", "date_to", "target_id")
+    def _check_period(self):
+        for line in self.sudo():
+            start, end = line.date_from, line.date_to
+            months = dates.months_between(start, end)
+            if start.day != 1 or (end + timedelta(days=1)).day != 1 or \
+                    months not in dates.PERIOD_MONTHS.values():
+                raise ValidationError(
+                    self.env._(
+                        "A target's period is a whole month, quarter or year (from the first to "
+                        "the last day of a month): %(start)s to %(end)s is not.",
+                        start=line.date_from, end=line.date_to))
+            if not dates.period_type(start, end):
+                raise ValidationError(
+                    self.env._("A quarter starts in January, April, July or October."))
+        self.sudo().target_id._check_lines_inside()
+
+    @api.constrains("parent_id", "metric", "date_from", "date_to", "team_id", "user_id",
+                    "partner_id", "categ_id")
+    def _check_refines_parent(self):
+        # sudo: a supervisor refines a team line whose parent, the company line,
+        # the record rules hide from them; the check needs the parent all the same.
+        for line in self.sudo().filtered("parent_id"):
+            parent = line.parent_id
+            if parent.target_id != line.target_id or parent.metric != line.metric:
+                raise ValidationError(
+                    self.env._(
+                        "A decomposed target keeps the plan and the metric of %s.",
+                        parent.display_name))
+            if line.date_from < parent.date_from or line.date_to > parent.date_to:
+                raise ValidationError(
+                    self.env._(
+                        "The period of %(line)s lies outside the period of %(parent)s.",
+                        line=line.display_name, parent=parent.display_name))
+            for key in OWNER_KEYS:
+                if parent[key] and line[key] != parent[key]:
+                    raise ValidationError(
+                        self.env._(
+                            "%(line)s decomposes %(parent)s and must keep its %(key)s.",
+                            line=line.display_name, parent=parent.display_name,
+                            key=line._fields[key]._description_string(self.env)))
+            if parent.categ_id and line.categ_id and not \
+                    line.categ_id.parent_path.startswith(parent.categ_id.parent_path):
+                raise ValidationError(
+                    self.env._(
+                        "The category %(category)s is not inside %(parent)s.",
+                        category=line.categ_id.display_name, parent=parent.categ_id.display_name))
+
+    @api.constrains("user_id", "team_id")
+    def _check_user_in_team(self):
+        for line in self.sudo().filtered(lambda line: line.user_id and line.team_id):
+            team = line.team_id
+            if line.user_id != team.user_id and line.user_id.sale_team_id != team:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a member of the team %(team)s.",
+                        user=line.user_id.name, team=team.name))
+
+    @api.constrains("categ_id", "metric")
+    def _check_categ_metric(self):
+        for line in self.sudo().filtered("categ_id"):
+            if line.metric not in CATEGORY_METRICS:
+                raise ValidationError(
+                    self.env._("Only sales amount and gross margin targets can be set per product "
+                               "category."))
+
+    @api.constrains("target_id", "metric", "date_from", "date_to", "team_id", "user_id",
+                    "partner_id", "categ_id")
+    def _check_unique_key(self):
+        """One line per plan, period, owner, product category and metric (one query)."""
+        if not self.ids:
+            return
+        self.flush_model(["target_id", "metric", "date_from", "date_to", "team_id",
+                          "user_id", "partner_id", "categ_id"])
+        self.env.cr.execute("""
+            SELECT l.id FROM sales_target_line l
+            JOIN sales_target_line other
+              ON other.id <> l.id AND other.target_id = l.target_id
+             AND other.metric = l.metric AND other.date_from = l.date_from
+             AND other.date_to = l.date_to
+             AND other.team_id IS NOT DISTINCT FROM l.team_id
+             AND other.user_id IS NOT DISTINCT FROM l.user_id
+             AND other.partner_id IS NOT DISTINCT FROM l.partner_id
+             AND other.categ_id IS NOT DISTINCT FROM l.categ_id
+            WHERE l.id = ANY(%s) LIMIT 1
+        """, (self.ids,))
+        row = self.env.cr.fetchone()
+        if row:
+            raise ValidationError(
+                # sudo: the existing line may be one the user's rules hide.
+                self.env._(
+                    "There is already a target for %s.",
+                    self.browse(row[0]).sudo().display_name))
+
+    @api.constrains("target_amount", "parent_id")
+    def _check_children_within_parent(self):
+        """In a strict plan, the children of a line split along one dimension add up
+        to at most the line (children split along other dimensions are checked apart)."""
+        # sudo: the check spans the whole tree, beyond what the user's rules show.
+        lines = self.sudo()
+        (lines.parent_id | lines.filtered("child_ids"))._check_strict_split()
+
+    def _check_strict_split(self):
+        for parent in self.filtered("target_id.strict"):
+            totals = {}
+            for child in parent.child_ids:
+                dimension = child._split_dimension()
+                totals[dimension] = totals.get(dimension, 0.0) + child.target_amount
+            for total in totals.values():
+                if total - parent.target_amount > 0.005:
+                    raise ValidationError(
+                        self.env._(
+                            "The targets decomposed from %(parent)s add up to %(total).2f, more "
+                            "than its %(target).2f (the plan is strict).",
+                            parent=parent.display_name, total=total, target=parent.target_amount))
+
+    def _split_dimension(self):
+        """Along which key this line refines its parent (period, team, ...)."""
+        parent = self.parent_id
+        changed = [key for key in OWNER_KEYS if self[key] != parent[key]]
+        if self.date_from != parent.date_from or self.date_to != parent.date_to:
+            changed.append("period")
+        return tuple(changed)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A decomposition creates dozens of lines: no "created" message and no
+        # follower on each (mail.thread is here for the activities of the warnings).
+        return super(SalesTargetLine, self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True)).create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decomposed(self):
+        with_children = self.filtered(lambda line: line.child_ids - self)
+        if with_children:
+            raise UserError(
+                self.env._(
+                    "%s is decomposed into other targets: delete those first.",
+                    with_children[0].display_name))
+
+    def _supervisor(self):
+        """The supervisor of this target: the leader of its team, or of its
+        salesperson's team."""
+        self.ensure_one()
+        return self.team_id.user_id or self.user_id.sale_team_id.user_id
+
+    @api.model
+    def _cron_warn_behind(self):
+        """Give the salesperson and the supervisor of each target of a running
+        period that is behind or at risk an activity, once per target."""
+        today = fields.Date.context_today(self)
+        running = self.search([
+            ("date_from", "<=", today), ("date_to", ">=", today), ("warning_date", "=", False),
+        ])
+        behind = running.filtered(lambda line: line.status in ("behind", "at_risk"))
+        for line in behind:
+            line._sales_schedule(
+                line.user_id | line._supervisor(),
+                self.env._(
+                    "Behind target: %(achieved).0f%% achieved, %(expected).0f%% expected",
+                    achieved=line.achievement_rate, expected=line.expected_rate),
+                activity_type="sales_process_mgmt.mail_activity_type_target_behind")
+        behind.write({"warning_date": today})
+        return behind

@@ -1,0 +1,77 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SalesVisitPlan(models.Model):
+    """A salesperson's visit plan of one day (每日拜访计划表), approved by the
+    supervisor before the day's work (R4).
+
+    Its lines are the visits.  Once approved, the plan is locked: the visits
+    keep what was planned and only their results are recorded; a visit added
+    afterwards is marked unplanned.
+    """
+
+    _name = "sales.visit.plan"
+    _inherit = "sales.approval.mixin"
+    _description = "Visit Plan"
+    _sql_constraints = [
+        ("user_date_unique", "UNIQUE(user_id, date)",
+         "A salesperson has one visit plan per day: open the existing one."),
+    ]
+
+    visit_ids = fields.One2many("sales.visit", "plan_id", string="Visits", copy=False)
+    visit_count = fields.Integer(compute="_compute_visit_counts", string="Planned Visits")
+    done_count = fields.Integer(compute="_compute_visit_counts", string="Visits Done")
+    note = fields.Text(string="Notes")
+
+    @api.depends("visit_ids.state", "visit_ids.planned")
+    def _compute_visit_counts(self):
+        for plan in self:
+            plan.visit_count = len(plan.visit_ids.filtered("planned"))
+            plan.done_count = len(plan.visit_ids.filtered(lambda v: v.state == "done"))
+
+    def _document_label(self):
+        return self.env._("visit plan")
+
+    @api.constrains("date")
+    def _check_visit_days(self):
+        """The visits stay on the plan's day when the plan's day changes."""
+        self.visit_ids._check_times()
+
+    def _check_before_submit(self):
+        if not self.visit_ids:
+            raise UserError(self.env._("Plan at least one visit before submitting the plan."))
+
+    def action_copy_unfinished(self):
+        """Copy the visits of the salesperson's previous plan that were not done
+        into this draft plan, at the same times of this plan's day."""
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(self.env._("Visits can only be copied into a draft plan."))
+        previous = self.search([("user_id", "=", self.user_id.id),
+                                ("date", "<", self.date)], order="date desc", limit=1)
+        unfinished = previous.visit_ids.filtered(lambda visit: visit.state != "done")
+        if not unfinished:
+            raise UserError(self.env._("The previous plan has no unfinished visit to copy."))
+        shift = self.date - previous.date
+        for visit in unfinished:
+            visit.copy({
+                "plan_id": self.id,
+                "planned_start": visit.planned_start + shift,
+                "planned_stop": visit.planned_stop + shift,
+                "note": visit.note if visit.state == "todo" else (
+                    "%s\n%s" % (visit.note or "", visit.missed_reason or "")).strip(),
+            })
+        return True
+
+    def action_open_visits_calendar(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_process_mgmt.sales_visit_action")
+        action.update({
+            "domain": [("plan_id", "=", self.id)],
+            "view_mode": "calendar,list,form",
+            "views": [(False, "calendar"), (False, "list"), (False, "form")],
+            "context": {"default_plan_id": self.id, "initial_date": self.date},
+        })
+        return action

@@ -1,0 +1,427 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..lib import dates
+from ..lib.rates import rate
+from ..lib.sql import jit_disabled
+from ..lib.targets import METRIC_KEYS
+from .orm_tools import bulk_create, bulk_write, delete_rows, render_qweb
+from .sales_market_report import MARKET_KINDS
+
+# Written by the supervisor, kept by every refresh.
+SUPERVISOR_FIELDS = {"week_comment", "next_week_targets", "next_week_plan"}
+
+
+class SalesWeeklyReport(models.Model):
+    """The sales management report (销售管理报告书) of a team for an ISO week
+    (R8), created every Monday for the week just ended.
+
+    The figures are computed (see ``_refresh``) and refreshed by every run of
+    the Monday action and by *Refresh Figures* until the report is closed;
+    what the supervisor and the director wrote is never touched by a refresh.
+    The supervisor submits it to the sales director, who comments and
+    closes it.
+    """
+
+    _name = "sales.weekly.report"
+    _description = "Weekly Sales Management Report"
+    _inherit = ["sales.activity.mixin", "sales.workflow.mixin"]
+    _order = "week_start desc, team_id"
+    _workflow_fields = frozenset({"state", "submitted_at", "closed_at", "closed_by_id"})
+
+    name = fields.Char(compute="_compute_name", store=True)
+    team_id = fields.Many2one("crm.team", required=True, readonly=True, index=True,
+                              ondelete="cascade")
+    supervisor_id = fields.Many2one(related="team_id.user_id", store=True, readonly=True,
+                                    string="Supervisor")
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    week_start = fields.Date(required=True, readonly=True, index=True)
+    week_end = fields.Date(compute="_compute_name", store=True)
+    state = fields.Selection([("draft", "To Submit"), ("submitted", "Submitted"),
+                              ("closed", "Closed")], default="draft", required=True,
+                             readonly=True, tracking=True)
+    refreshed_at = fields.Datetime(string="Figures of", readonly=True)
+    submitted_at = fields.Datetime(readonly=True)
+    closed_at = fields.Datetime(readonly=True)
+    closed_by_id = fields.Many2one("res.users", readonly=True)
+
+    target_ids = fields.One2many("sales.weekly.report.target", "weekly_report_id",
+                                 string="Target Achievement", readonly=True)
+    sales_amount = fields.Monetary(string="Sales of the Week", readonly=True)
+    new_customer_count = fields.Integer(string="New Customers", readonly=True)
+    collection_amount = fields.Monetary(string="Collections", readonly=True)
+    visit_planned = fields.Integer(string="Visits Planned", readonly=True)
+    visit_done = fields.Integer(string="Visits Done", readonly=True)
+    visit_effective = fields.Integer(string="Effective Visits", readonly=True)
+    visit_with_order = fields.Integer(string="Visits with an Order", readonly=True)
+    effective_rate = fields.Float(string="Effective Visit Rate (%)", readonly=True)
+    transaction_rate = fields.Float(string="Transaction Rate (%)", readonly=True,
+                                    help="Visits done that led to an order.")
+    salesperson_count = fields.Integer(string="Salespeople", readonly=True)
+    avg_sales_per_salesperson = fields.Monetary(string="Average Sales per Salesperson",
+                                                readonly=True)
+    reports_due = fields.Integer(readonly=True,
+                                 help="Working days of the week × salespeople.")
+    reports_submitted = fields.Integer(readonly=True)
+    reports_late = fields.Integer(readonly=True)
+    reports_missing = fields.Integer(readonly=True)
+    plans_approved = fields.Integer(readonly=True)
+    plans_first_time = fields.Integer(string="Plans Approved on First Submission",
+                                      readonly=True)
+    competitor_html = fields.Html(string="Competitor Dynamics", readonly=True,
+                                  sanitize=False)
+    abnormal_html = fields.Html(string="Abnormal Customers", readonly=True, sanitize=False)
+    abnormal_count = fields.Integer(string="Abnormal Customers (count)", readonly=True)
+
+    week_comment = fields.Text(string="Comments on the Week")
+    next_week_targets = fields.Text(string="Next Week's Targets")
+    next_week_plan = fields.Text(string="Next Week's Plan")
+    director_comment = fields.Text(string="Director's Comments", tracking=True)
+
+    _sql_constraints = [
+        ("team_week_unique", "UNIQUE(team_id, week_start)",
+         "A team has one weekly report per week."),
+    ]
+
+    @api.depends("team_id", "week_start")
+    def _compute_name(self):
+        for report in self:
+            if not report.week_start:
+                report.week_end = report.name = False
+                continue
+            start = report.week_start
+            report.week_end = start + timedelta(days=6)
+            report.name = "%s %s" % (report.team_id.name or "", dates.iso_week_label(start))
+
+    # ------------------------------------------------------------------ access
+
+    def _document_label(self):
+        return self.env._("weekly report")
+
+    def write(self, vals):
+        if SUPERVISOR_FIELDS & set(vals):
+            for report in self:
+                if report.state != "draft":
+                    raise UserError(self.env._(
+                        "%s is submitted: the supervisor's text can no longer change.",
+                        report.name))
+                if self.env.user != report.supervisor_id and not self.env.user._is_sales_director():
+                    raise AccessError(self.env._("Only the supervisor of %s writes its comments "
+                                                 "and next week's plan.", report.team_id.name))
+        if "director_comment" in vals and not self.env.user._is_sales_director():
+            raise AccessError(self.env._("Only a sales director comments on a weekly report."))
+        return super().write(vals)
+
+    # ---------------------------------------------------------------- workflow
+
+    def action_submit(self):
+        for report in self:
+            if report.state != "draft":
+                raise UserError(self.env._("%s has already been submitted.", report.name))
+            if self.env.user != report.supervisor_id and not self.env.user._is_sales_director():
+                raise AccessError(self.env._(
+                    "Only the supervisor of %s submits its weekly report.",
+                    report.team_id.name))
+            report._workflow_write({"state": "submitted",
+                                    "submitted_at": fields.Datetime.now()})
+            directors = report.company_id._sales_directors()
+            report.message_post(body=self.env._("Submitted to the sales director."),
+                                partner_ids=directors.partner_id.ids,
+                                subtype_xmlid="mail.mt_comment")
+            report._sales_schedule(directors, self.env._("Read %s", report.name))
+        return True
+
+    def action_close(self):
+        if not self.env.user._is_sales_director():
+            raise AccessError(self.env._("Only a sales director closes a weekly report."))
+        for report in self:
+            if report.state != "submitted":
+                raise UserError(self.env._(
+                    "%s must be submitted before it is closed.",
+                    report.name))
+        self._workflow_write({"state": "closed", "closed_at": fields.Datetime.now(),
+                              "closed_by_id": self.env.uid})
+        self._sales_close()
+        for report in self:
+            report.message_post(body=self.env._("Closed by %s.", self.env.user.name),
+                                partner_ids=report.supervisor_id.partner_id.ids,
+                                subtype_xmlid="mail.mt_comment")
+        return True
+
+    def action_refresh(self):
+        if self.filtered(lambda report: report.state == "closed"):
+            raise UserError(self.env._("The figures of a closed weekly report stay as they were."))
+        self._refresh()
+        return True
+
+    # ------------------------------------------------------------- generation
+
+    @api.model
+    def generate_week(self, day):
+        """Make the weekly reports of the ISO week of ``day`` (a date or an
+        ISO date string) for every team that has a leader, and return them.
+
+        Public (callable over RPC by a sales director): a report of the week
+        that does not exist yet is created, one that exists is refreshed
+        unless closed; what the supervisor and the director wrote is kept.
+        """
+        if not self.env.user._is_sales_director():
+            raise AccessError(self.env._("Only a sales director makes the weekly reports."))
+        week_start = dates.week_start(fields.Date.to_date(day))
+        teams = self.env["crm.team"].search([("user_id", "!=", False)])
+        existing = self.search([("team_id", "in", teams.ids), ("week_start", "=", week_start)])
+        # The reports are the system's: no creation or tracking message (whose
+        # author, the director or the scheduler, may have no e-mail address).
+        created = self.with_context(mail_create_nolog=True, mail_notrack=True).create([
+            self._prepare_report_values(team, week_start)
+            for team in teams - existing.team_id])
+        reports = existing | created
+        reports.filtered(lambda report: report.state != "closed")._refresh()
+        return reports
+
+    @api.model
+    def _prepare_report_values(self, team, week_start):
+        """The values of the new weekly report of ``team`` for the week of ``week_start``."""
+        return {"team_id": team.id, "week_start": week_start,
+                "company_id": team.company_id.id or self.env.company.id}
+
+    @api.model
+    def _cron_generate(self, today=None):
+        """Every Monday: the reports of the week just ended (see ``generate_week``)."""
+        today = fields.Date.to_date(today) or fields.Date.context_today(self)
+        return self.generate_week(dates.previous_week_start(today))
+
+    # ----------------------------------------------------------------- figures
+
+    def _refresh(self):
+        """Compute the figures of these reports, a fixed number of queries per
+        distinct week whatever the number of teams and salespeople: read
+        (``_read_week``), prepare (``_prepare_refresh_values`` per report, no
+        query), write (one UPDATE, the target lines replaced in one DELETE and
+        one INSERT)."""
+        by_week = defaultdict(lambda: self.browse())
+        for report in self:
+            by_week[report.week_start] |= report
+        for week_start, reports in by_week.items():
+            # The visits' stored figures, the orders, payments and reports
+            # written in this transaction: in the database before the SQL reads.
+            self.env.flush_all()
+            figures = reports._read_week(week_start)
+            now = fields.Datetime.now()
+            values, targets = {}, []
+            for report in reports:
+                values[report.id] = dict(report._prepare_refresh_values(figures),
+                                         refreshed_at=now)
+                targets += [dict(line, weekly_report_id=report.id)
+                            for line in report._prepare_target_values(figures)]
+            bulk_write(reports, values)
+            delete_rows(self.env["sales.weekly.report.target"], "weekly_report_id",
+                        reports.ids)
+            bulk_create(self.env["sales.weekly.report.target"], targets)
+
+    def _read_week(self, start):
+        """Everything the reports of these teams need for the week of ``start``."""
+        cr = self.env.cr
+        end = start + timedelta(days=6)
+        month_start = end.replace(day=1)
+        teams = self.team_id
+        params = {"teams": teams.ids, "start": start, "end": end, "month_start": month_start,
+                  "from": min(start, month_start)}
+        with jit_disabled(cr):
+            cr.execute("""
+            SELECT f.team_id, f.metric,
+                   COALESCE(SUM(f.amount) FILTER (WHERE f.date >= %(start)s), 0),
+                   COALESCE(SUM(f.amount) FILTER (WHERE f.date >= %(month_start)s), 0)
+            FROM sales_target_fact f
+            WHERE f.team_id = ANY(%(teams)s) AND f.date BETWEEN %(from)s AND %(end)s
+            GROUP BY f.team_id, f.metric""", params)
+            facts = {(team, metric): (week, month) for team, metric, week, month in
+                     cr.fetchall()}
+        cr.execute("""
+            SELECT v.team_id,
+                   COUNT(*) FILTER (WHERE v.planned),
+                   COUNT(*) FILTER (WHERE v.state = 'done'),
+                   COUNT(*) FILTER (WHERE v.is_effective),
+                   COUNT(*) FILTER (WHERE v.state = 'done' AND EXISTS (
+                       SELECT 1 FROM sales_visit_sale_order_rel r WHERE r.visit_id = v.id))
+            FROM sales_visit v
+            WHERE v.team_id = ANY(%(teams)s) AND v.date BETWEEN %(start)s AND %(end)s
+            GROUP BY v.team_id""", params)
+        visits = {row[0]: row[1:] for row in cr.fetchall()}
+        salespeople = defaultdict(int)
+        for user in self.env["res.users"]._sales_salespeople(teams):
+            salespeople[user.sale_team_id.id] += 1
+        cr.execute("""
+            SELECT r.team_id,
+                   COUNT(*) FILTER (WHERE r.state <> 'draft'),
+                   COUNT(*) FILTER (WHERE r.is_late)
+            FROM sales_daily_report r
+            WHERE r.team_id = ANY(%(teams)s) AND r.date BETWEEN %(start)s AND %(end)s
+              AND EXTRACT(isodow FROM r.date) < 6
+            GROUP BY r.team_id""", params)
+        daily = {row[0]: row[1:] for row in cr.fetchall()}
+        cr.execute("""
+            SELECT p.team_id, COUNT(*) FILTER (WHERE p.state = 'approved'),
+                   COUNT(*) FILTER (WHERE p.approved_first_time)
+            FROM sales_visit_plan p
+            WHERE p.team_id = ANY(%(teams)s) AND p.date BETWEEN %(start)s AND %(end)s
+            GROUP BY p.team_id""", params)
+        plans = {row[0]: row[1:] for row in cr.fetchall()}
+        # sudo: the report sums the whole team's targets whoever refreshes it.
+        targets = self.env["sales.target.line"].sudo().search_read([
+            ("team_id", "in", teams.ids), ("user_id", "=", False),
+            ("partner_id", "=", False), ("categ_id", "=", False),
+            ("period_type", "=", "month"),
+            ("date_from", "<=", end),
+            ("date_to", ">=", min(start, month_start)),
+        ], ["team_id", "metric", "target_amount", "date_from", "date_to"], load=None)
+        return {
+            "start": start, "end": end, "month_start": month_start,
+            "facts": facts, "visits": visits, "salespeople": salespeople, "daily": daily,
+            "plans": plans, "targets": targets,
+            "competitors": self._competitor_dynamics(params),
+            "abnormal": self._abnormal_customers(params),
+        }
+
+    def _prepare_refresh_values(self, figures):
+        """The figures of this report (field values), from ``_read_week``."""
+        team = self.team_id.id
+        facts = figures["facts"]
+        planned, done, effective, with_order = figures["visits"].get(team, (0, 0, 0, 0))
+        submitted, late = figures["daily"].get(team, (0, 0))
+        approved, first_time = figures["plans"].get(team, (0, 0))
+        people = figures["salespeople"].get(team, 0)
+        sales = facts.get((team, "sales"), (0.0, 0.0))[0]
+        due = dates.working_days(figures["start"], figures["end"]) * people
+        abnormal_html, abnormal_count = figures["abnormal"].get(team, ("", 0))
+        return {
+            "sales_amount": sales,
+            "new_customer_count": int(facts.get((team, "new_customers"), (0, 0))[0]),
+            "collection_amount": facts.get((team, "collections"), (0.0, 0.0))[0],
+            "visit_planned": planned, "visit_done": done, "visit_effective": effective,
+            "visit_with_order": with_order,
+            "effective_rate": rate(effective, done),
+            "transaction_rate": rate(with_order, done),
+            "salesperson_count": people,
+            "avg_sales_per_salesperson": sales / people if people else 0.0,
+            "reports_due": due, "reports_submitted": submitted, "reports_late": late,
+            "reports_missing": max(due - submitted, 0),
+            "plans_approved": approved, "plans_first_time": first_time,
+            "competitor_html": figures["competitors"].get(team, ""),
+            "abnormal_html": abnormal_html,
+            "abnormal_count": abnormal_count,
+        }
+
+    def _prepare_target_values(self, figures):
+        """Per metric: the week's share of the team's monthly targets (each
+        month's target over its working days, for the week's working days in
+        that month) and the month to date of the week's last day."""
+        start, end = figures["start"], figures["end"]
+        values = []
+        for metric in METRIC_KEYS:
+            lines = [line for line in figures["targets"]
+                     if line["team_id"] == self.team_id.id and line["metric"] == metric]
+            if not lines:
+                continue
+            week_target = month_target = 0.0
+            for line in lines:
+                line_start, line_end = line["date_from"], line["date_to"]
+                week_target += dates.overlap_share(line["target_amount"], line_start,
+                                                   line_end, start, end)
+                if line_start <= end <= line_end:
+                    month_target += line["target_amount"]
+            week_actual, month_actual = figures["facts"].get((self.team_id.id, metric),
+                                                             (0.0, 0.0))
+            values.append({
+                "metric": metric, "week_target": week_target, "week_actual": week_actual,
+                "month_target": month_target, "month_actual": month_actual,
+            })
+        return values
+
+    def _competitor_dynamics(self, params):
+        """{team id: HTML} of the week's market reports grouped by competitor."""
+        reports = self.env["sales.market.report"].sudo().search([
+            # sudo: the team's reports, whoever refreshes the weekly report.
+            ("team_id", "in", params["teams"]),
+            ("date", ">=", params["start"]),
+            ("date", "<=", params["end"]),
+            ("state", "!=", "cancelled"),
+        ], order="competitor_id, date")
+        by_team = defaultdict(lambda: defaultdict(list))
+        for report in reports:
+            by_team[report.team_id.id][report.competitor_id].append(report)
+        template = self.env.ref("sales_process_mgmt.sales_weekly_report_competitors")
+        kinds = dict(MARKET_KINDS)
+        html = {}
+        no_competitor = self.env._("No competitor named")
+        for team_id, groups in by_team.items():
+            rows = [{"competitor": competitor.name or no_competitor,
+                     "count": len(items),
+                     "reports": [(item.date, kinds[item.kind], item.severity, item.title)
+                                 for item in items]}
+                    for competitor, items in groups.items()]
+            html[team_id] = render_qweb(template, {"rows": rows})
+        return html
+
+    def _abnormal_customers(self, params):
+        """{team id: (HTML, count)}: customers with overdue invoices, customers
+        who ordered in the last year but not in the company's number of weeks,
+        customers with an open complaint."""
+        cr = self.env.cr
+        company = self.env.company
+        params = dict(params, cutoff=params["end"] - timedelta(weeks=company.sales_abnormal_weeks),
+                      year_ago=params["end"] - timedelta(days=365))
+        cr.execute("""
+            SELECT inv.team_id, p.commercial_partner_id, SUM(inv.amount_residual_signed),
+                   MIN(inv.invoice_date_due)
+            FROM account_move inv
+            JOIN res_partner p ON p.id = inv.partner_id
+            WHERE inv.move_type = 'out_invoice' AND inv.state = 'posted'
+              AND inv.payment_state IN ('not_paid', 'partial')
+              AND inv.invoice_date_due <= %(end)s AND inv.team_id = ANY(%(teams)s)
+            GROUP BY inv.team_id, p.commercial_partner_id""", params)
+        overdue = cr.fetchall()
+        cr.execute("""
+            SELECT so.team_id, p.commercial_partner_id, MAX(so.date_order)::date
+            FROM sale_order so
+            JOIN res_partner p ON p.id = so.partner_id
+            WHERE so.state = 'sale' AND so.team_id = ANY(%(teams)s)
+              AND so.date_order <= %(end)s
+            GROUP BY so.team_id, p.commercial_partner_id
+            HAVING MAX(so.date_order)::date < %(cutoff)s
+               AND MAX(so.date_order)::date >= %(year_ago)s""", params)
+        silent = cr.fetchall()
+        complaints = self.env["sales.market.report"].sudo().search([
+            # sudo: the team's complaints, whoever refreshes the weekly report.
+            ("team_id", "in", params["teams"]), ("is_complaint", "=", True),
+            ("state", "in", ("new", "acknowledged", "in_progress")),
+        ])
+        partner_ids = {row[1] for row in overdue + silent} | set(
+            complaints.partner_id.commercial_partner_id.ids)
+        # The stored complete names (display_name computes each partner's again)
+        # and the labels translated once: thousands of rows in a large company.
+        names = {row["id"]: row["complete_name"] for row in self.env["res.partner"].sudo().browse(
+            list(partner_ids)).read(["complete_name"])}
+        overdue_label = self.env._("Overdue collection")
+        overdue_detail = self.env._("%(amount).2f due since %(date)s")
+        silent_label, silent_detail = self.env._("No order"), self.env._("Last order on %s")
+        complaint_label = self.env._("Open complaint")
+        rows = defaultdict(list)
+        for team_id, partner_id, amount, due in overdue:
+            rows[team_id].append((names.get(partner_id), overdue_label,
+                                  overdue_detail % {"amount": amount, "date": due}))
+        for team_id, partner_id, last in silent:
+            rows[team_id].append((names.get(partner_id), silent_label, silent_detail % last))
+        for complaint in complaints:
+            rows[complaint.team_id.id].append((
+                complaint.partner_id.commercial_partner_id.display_name or "-",
+                complaint_label, "%s %s" % (complaint.name, complaint.title)))
+        template = self.env.ref("sales_process_mgmt.sales_weekly_report_abnormal")
+        return {team_id: (render_qweb(template, {"rows": sorted(items, key=lambda r: r[0] or "")}),
+                          len({item[0] for item in items}))
+                for team_id, items in rows.items()}
