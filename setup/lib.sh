@@ -200,3 +200,40 @@ install_everything() {
     ensure_venv
     ensure_postgres
 }
+
+# The Odoo 18 environment given to setup/test and setup/start (never built
+# here): stops with a clear message when something is missing.
+check_odoo18_environment() {
+    local missing=()
+    [ -n "${SPM_ODOO18_PYTHON:-}" ] || missing+=("SPM_ODOO18_PYTHON (a Python that imports odoo 18.0)")
+    [ -n "${SPM_ODOO18_BIN:-}" ] || missing+=("SPM_ODOO18_BIN (its odoo-bin)")
+    [ -n "${SPM_ODOO18_ADDONS:-}" ] || missing+=("SPM_ODOO18_ADDONS (its addons path, with OCA report_xlsx 18.0)")
+    [ ${#missing[@]} -eq 0 ] || die "the Odoo 18 environment is incomplete; set: ${missing[*]}"
+    [ -x "$SPM_ODOO18_PYTHON" ] || die "SPM_ODOO18_PYTHON=$SPM_ODOO18_PYTHON is not an executable"
+    [ -f "$SPM_ODOO18_BIN" ] || die "SPM_ODOO18_BIN=$SPM_ODOO18_BIN does not exist"
+    local serie
+    serie=$("$SPM_ODOO18_PYTHON" -c "import odoo.release; print(odoo.release.serie)" 2>/dev/null) \
+        || die "$SPM_ODOO18_PYTHON cannot import odoo"
+    [ "$serie" = "18.0" ] || die "$SPM_ODOO18_PYTHON imports Odoo $serie, not 18.0"
+    local folder found
+    for folder in ${SPM_ODOO18_ADDONS//,/ }; do
+        [ -d "$folder" ] || die "SPM_ODOO18_ADDONS: $folder is not a folder"
+        [ -f "$folder/report_xlsx/__manifest__.py" ] && found=1
+    done
+    [ -n "${found:-}" ] || die "OCA report_xlsx 18.0 is not in SPM_ODOO18_ADDONS (pip install --no-deps odoo-addon-report-xlsx==18.0.1.1.3 into that environment, and add its odoo/addons folder)"
+    "$SPM_ODOO18_PYTHON" - "$SPM_ROOT/setup/requirements-18-tests.txt" <<'PY' \
+        || die "the Odoo 18 environment lacks the test tools: $SPM_ODOO18_PYTHON -m pip install -r $SPM_ROOT/setup/requirements-18-tests.txt"
+import importlib.util, sys
+names = {"pytest-odoo": "pytest_odoo", "odoorpc": "odoorpc", "freezegun": "freezegun",
+         "hypothesis": "hypothesis", "playwright": "playwright", "openpyxl": "openpyxl",
+         "babel": "babel", "pytest": "pytest"}
+missing = []
+for line in open(sys.argv[1]):
+    package = line.split("#")[0].split("=")[0].split("<")[0].split(">")[0].strip().lower()
+    if package and importlib.util.find_spec(names.get(package, package.replace("-", "_"))) is None:
+        missing.append(package)
+if missing:
+    print("missing: " + ", ".join(missing), file=sys.stderr)
+    sys.exit(1)
+PY
+}

@@ -2,10 +2,15 @@
 behavioural suite runs on (11.0 and 18.0): the tests call these functions
 instead of the version's own spelling, and compare dates as text."""
 
+from pathlib import Path
+
 import odoo
 
 SERIE = odoo.release.serie  # "11.0" or "18.0"
 VERSION = int(SERIE.split(".")[0])
+ROOT = Path(__file__).resolve().parent.parent
+# The folder of the edition's addons.
+ADDONS = ROOT if VERSION < 13 else ROOT / "editions" / SERIE
 
 
 def as_user(records, user):
@@ -15,12 +20,15 @@ def as_user(records, user):
     return records.with_user(user)
 
 
-def invalidate(records):
-    """Forget what the cache holds of ``records`` (read them again)."""
+def invalidate(records, fnames=None):
+    """Forget what the cache holds of ``records`` (read them again); an empty
+    recordset forgets the whole model."""
     if VERSION < 13:
-        records.invalidate_cache()
+        records.invalidate_cache(fnames, records.ids or None)
+    elif records:
+        records.invalidate_recordset(fnames)
     else:
-        records.invalidate_recordset()
+        records.invalidate_model(fnames)
 
 
 def render_pdf(report, ids):
@@ -59,7 +67,17 @@ def registry(db):
         return odoo.registry(db)
     from odoo.modules.registry import Registry
 
-    return Registry(db)
+    if db in Registry.registries:
+        return Registry(db)
+    # pytest-odoo runs with test_enable: loading another database's registry
+    # would then look for the addons' own at_install tests.
+    options = odoo.tools.config.options
+    saved = options.get("test_enable")
+    options["test_enable"] = False
+    try:
+        return Registry(db)
+    finally:
+        options["test_enable"] = saved
 
 
 def new_environment(cr):
@@ -113,6 +131,10 @@ def may(records, operation):
 # What makes a partner a customer.
 CUSTOMER = {"customer": True} if VERSION < 13 else {"customer_rank": 1}
 INVOICE_MODEL = "account.invoice" if VERSION < 13 else "account.move"
+# Odoo 11's sale_expense lets every employee read every confirmed order.
+SALE_EXPENSE_READS_ORDERS = VERSION < 13
+# The unit price of an expense claim (hr.expense).
+EXPENSE_UNIT_PRICE = "unit_amount" if VERSION < 13 else "price_unit"
 
 
 def invoice_orders(orders):
@@ -125,6 +147,14 @@ def invoice_orders(orders):
     invoices = orders._create_invoices()
     invoices.action_post()
     return invoices
+
+
+def cancel_order(order):
+    """Cancel ``order`` (Odoo 18's button asks first in a dialog)."""
+    if VERSION < 13:
+        order.action_cancel()
+    else:
+        order._action_cancel()
 
 
 def set_due_date(invoice, day):
@@ -184,3 +214,67 @@ def odoo_command():
         return [sys.executable, str(Path(__file__).resolve().parent.parent / "setup" /
                                     "odoo-bin")]
     return [sys.executable, os.environ["SPM_ODOO18_BIN"]]
+
+
+def manifest(addon):
+    """The manifest of ``addon`` as this Odoo reads it."""
+    if VERSION < 13:
+        from odoo.modules.module import load_information_from_description_file
+
+        return load_information_from_description_file(addon)
+    from odoo.modules.module import get_manifest
+
+    return get_manifest(addon)
+
+
+# The README's section on installing the edition into an existing Odoo.
+README_INSTALL_SECTION = ("## Installing into an existing Odoo 11" if VERSION < 13
+                          else "## Installing into your Odoo 18")
+
+
+def customer_values(**values):
+    """The values of a customer: Odoo 18's partners have no sales team (a
+    customer's team is its salesperson's)."""
+    values = dict(CUSTOMER, **values)
+    if VERSION >= 13:
+        values.pop("team_id", None)
+    return values
+
+
+def join_team(user, team):
+    """Make ``team`` the sales team of ``user`` (Odoo 18: its membership)."""
+    if VERSION < 13:
+        user.sale_team_id = team
+    else:
+        team.member_ids = [(4, user.id)]
+
+
+def root_menu_names(menus):
+    """The names of the applications in the web client's menu (``menus``: the
+    ir.ui.menu model as a user)."""
+    loaded = menus.load_menus(debug=False)
+    if VERSION < 13:
+        return {menu["name"] for menu in loaded["children"]}
+    return {loaded[menu_id]["name"] for menu_id in loaded["root"]["children"]}
+
+
+def as_text(value):
+    """Dates and datetimes as Odoo 11 gives them ("2026-03-10",
+    "2026-03-10 13:00:00"), inside lists, tuples and sets too: the tests write
+    their expected dates as text."""
+    import datetime
+
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return type(value)(as_text(item) for item in value)
+    return value
+
+
+def flush(env):
+    """Write what the ORM holds back (Odoo 18 delays writes and computations)
+    before the test reads or writes the database in SQL."""
+    if VERSION < 13:
+        env["res.users"].recompute()
+    else:
+        env.flush_all()

@@ -6,13 +6,14 @@ addon (tests/test_read_access.py)."""
 import contextlib
 
 from edition import (
-    CUSTOMER,
     INVOICE_MODEL,
     as_user,
     close_environment,
+    customer_values,
     has_right,
     invoice_orders,
     invoice_reference_field,
+    join_team,
     new_environment,
     registry,
     set_invoice_reference,
@@ -53,7 +54,7 @@ def _user(env, login, group, team=None):
         "name": login, "login": login, "email": "%s@example.com" % login,
         "groups_id": [(6, 0, [env.ref("base.group_user").id, env.ref(group).id])]})
     if team:
-        user.sale_team_id = team
+        join_team(user, team)
     return user
 
 
@@ -69,9 +70,9 @@ def build_company(env, roles):
         teams[region] = env["crm.team"].create({"name": "%s %s" % (MARK, region)})
         seller = _user(env, "%s_own_%s" % (MARK, region), ODOO_GROUPS["own"], teams[region])
         users["own_" + region] = seller
-        customer = env["res.partner"].create({
-            "name": "%s customer %s" % (MARK, region), "is_company": True, **CUSTOMER,
-            "user_id": seller.id, "team_id": teams[region].id})
+        customer = env["res.partner"].create(customer_values(
+            name="%s customer %s" % (MARK, region), is_company=True,
+            user_id=seller.id, team_id=teams[region].id))
         env["crm.lead"].create({"name": "%s lead %s" % (MARK, region), "type": "opportunity",
                                 "user_id": seller.id, "team_id": teams[region].id,
                                 "partner_id": customer.id})

@@ -7,7 +7,7 @@ the amounts below."""
 import contextlib
 
 import pytest
-from edition import CUSTOMER, forget, invoice_orders, pay
+from edition import customer_values, forget, invoice_orders, join_team, pay
 
 
 def make_user(env, login, team=None, *groups):
@@ -19,7 +19,7 @@ def make_user(env, login, team=None, *groups):
         "groups_id": [(6, 0, group_ids)],
     })
     if team:
-        user.sale_team_id = team
+        join_team(user, team)
     return user
 
 
@@ -36,8 +36,8 @@ class Scenario:
         self.sup_south = make_user(env, "t_sup_south", None, supervisor)
         self.north = env["crm.team"].create({"name": "North", "user_id": self.sup_north.id})
         self.south = env["crm.team"].create({"name": "South", "user_id": self.sup_south.id})
-        self.sup_north.sale_team_id = self.north
-        self.sup_south.sale_team_id = self.south
+        join_team(self.sup_north, self.north)
+        join_team(self.sup_south, self.south)
         self.alice = make_user(env, "t_alice", self.north, salesperson)
         self.bob = make_user(env, "t_bob", self.north, salesperson)
         self.carol = make_user(env, "t_carol", self.south, salesperson)
@@ -48,13 +48,12 @@ class Scenario:
         self.tea_product = self._product("Green Tea", self.tea, 60.0)
         self.bread = self._product("Bread", self.food, 20.0)
         partner = env["res.partner"]
-        self.distributor = partner.create(dict(
-            CUSTOMER, name="Dist Co", is_distributor=True, is_company=True))
-        self.shop_x = partner.create(dict(
-            CUSTOMER, name="Shop X", is_company=True, sales_distributor_id=self.distributor.id))
-        self.shop_y = partner.create(dict(
-            CUSTOMER, name="Shop Y", is_company=True, user_id=self.bob.id,
-            team_id=self.north.id))
+        self.distributor = partner.create(customer_values(
+            name="Dist Co", is_distributor=True, is_company=True))
+        self.shop_x = partner.create(customer_values(
+            name="Shop X", is_company=True, sales_distributor_id=self.distributor.id))
+        self.shop_y = partner.create(customer_values(
+            name="Shop Y", is_company=True, user_id=self.bob.id, team_id=self.north.id))
         self.plan = env["sales.target"].create({
             "name": "Plan 2026", "date_from": "2026-01-01", "date_to": "2026-12-31"})
 

@@ -6,9 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from edition import as_user
-
-from odoo.modules.module import load_information_from_description_file
+from edition import README_INSTALL_SECTION, SERIE, as_user, manifest, root_menu_names
 
 
 def _user(env, login, *group_xmlids):
@@ -35,9 +33,9 @@ def users(env):
 def test_addon_is_installed_with_its_version(env):
     module = env["ir.module.module"].search([("name", "=", "sales_process_mgmt")])
     assert module.state == "installed"
-    manifest = load_information_from_description_file("sales_process_mgmt")
-    assert re.match(r"^11\.0\.\d+\.\d+\.\d+$", manifest["version"])
-    assert module.latest_version == manifest["version"], "the database runs this version"
+    read = manifest("sales_process_mgmt")
+    assert re.match(r"^%s\.\d+\.\d+\.\d+$" % re.escape(SERIE), read["version"])
+    assert module.latest_version == read["version"], "the database runs this version"
     assert module.application is True
 
 
@@ -97,9 +95,7 @@ def test_each_role_sees_its_menus(env, users, role, expected):
 
 
 def test_menu_root_is_in_the_web_client_menus_of_a_salesperson(env, users):
-    menus = as_user(env["ir.ui.menu"], users["salesperson"]).load_menus(debug=False)
-    root_names = {menu["name"] for menu in menus["children"]}
-    assert "Sales Process" in root_names
+    assert "Sales Process" in root_menu_names(as_user(env["ir.ui.menu"], users["salesperson"]))
 
 
 def test_administrators_change_the_settings(env, users):
@@ -134,10 +130,9 @@ def test_the_readme_lists_every_dependency_for_an_existing_odoo():
     """Installing into an existing Odoo: every addon the manifests depend on is
     named in the README's list (the addon, and its expense-claim bridge)."""
     readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Installing into an existing Odoo 11", 1)[1].split("\n## ", 1)[0]
+    section = readme.split(README_INSTALL_SECTION, 1)[1].split("\n## ", 1)[0]
     for addon in ("sales_process_mgmt", "sales_process_mgmt_hr_expense"):
-        manifest = load_information_from_description_file(addon)
-        for dependency in manifest["depends"]:
+        for dependency in manifest(addon)["depends"]:
             assert "`%s`" % dependency in section, (addon, dependency)
 
 

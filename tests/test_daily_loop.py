@@ -4,7 +4,7 @@ reminder and the efficiency analysis.  Every expected figure is worked out in
 the comments.  The company is in Shanghai (UTC+8): 09:00 there is 01:00 UTC."""
 
 import pytest
-from edition import as_user, forget, invalidate
+from edition import as_text, as_user, flush, forget, invalidate
 from freezegun import freeze_time
 from targets_scenario import Scenario, refused
 
@@ -19,9 +19,10 @@ def s(env):
     scenario = Scenario(env)
     # Users created by the test are "new" today; the reminder skips days before
     # a user existed, so date them back to the start of the year.
+    flush(env)
     env.cr.execute("UPDATE res_users SET create_date = '2026-01-01' WHERE id IN %s",
                    (tuple((scenario.alice | scenario.bob | scenario.carol).ids),))
-    env["res.users"].invalidate_cache(["create_date"])
+    invalidate(env["res.users"], ["create_date"])
     return scenario
 
 
@@ -183,7 +184,7 @@ def test_copy_unfinished_visits(s):
     as_user(tuesday, s.alice).action_copy_unfinished()
     # Shop Y (missed) and the distributor (still to do) move to Tuesday, same times.
     assert sorted(tuesday.visit_ids.mapped("partner_id.name")) == ["Dist Co", "Shop Y"]
-    assert tuesday.visit_ids.mapped("planned_start") == [
+    assert as_text(tuesday.visit_ids.mapped("planned_start")) == [
         "%s 03:00:00" % DAY, "%s 06:00:00" % DAY]
     assert set(tuesday.visit_ids.mapped("state")) == {"todo"}
     assert "Owner away" in tuesday.visit_ids[0].note
@@ -202,6 +203,7 @@ def test_detect_results_from_orders_payments_and_opportunities(s):
     payment = s.pay(s.shop_y, 80.0, DAY)
     lead = s.env["crm.lead"].create({"name": "Dist Co franchise", "type": "opportunity",
                                      "partner_id": s.distributor.id, "user_id": s.alice.id})
+    flush(s.env)
     s.env.cr.execute("UPDATE crm_lead SET create_date = '2026-02-01', "
                      "date_last_stage_update = %s WHERE id = %s",
                      ("%s 07:00:00" % DAY, lead.id))
@@ -303,7 +305,7 @@ def test_report_prefill_query_count_does_not_grow(s, alice_day):
 def test_report_submit_lateness_review_and_return(s, alice_day):
     daily = report(s, s.alice, competitor_info="Brand B: 10% off green tea.")
     # The deadline is 21:00 in Shanghai, 13:00 UTC.
-    assert daily.deadline == "%s 13:00:00" % DAY
+    assert as_text(daily.deadline) == "%s 13:00:00" % DAY
     with freeze_time("%s 14:30:00" % DAY):
         as_user(daily, s.alice).action_submit()
     assert daily.is_late and daily.late_hours == 1.5
@@ -325,7 +327,7 @@ def test_report_submit_lateness_review_and_return(s, alice_day):
     with freeze_time("%s 02:00:00" % NEXT_DAY):
         as_user(daily, s.alice).action_submit()
     # Timeliness stays measured on the first submission.
-    assert daily.late_hours == 1.5 and daily.first_submitted_at == "%s 14:30:00" % DAY
+    assert daily.late_hours == 1.5 and as_text(daily.first_submitted_at) == "%s 14:30:00" % DAY
 
     with refused(s.env, UserError, "quality score"):
         as_sup.action_approve()
@@ -375,7 +377,7 @@ def test_missing_reports_reminded_once(s):
     report(s, s.bob, "2026-03-09", attendance="leave")
     with freeze_time("2026-03-11 14:00:00"):
         missing = s.env["sales.daily.report"]._cron_remind_missing()
-    assert sorted((r.user_id.login, r.date) for r in missing) == [
+    assert sorted((r.user_id.login, as_text(r.date)) for r in missing) == [
         ("t_alice", "2026-03-09"), ("t_alice", "2026-03-11"),
         ("t_bob", "2026-03-10"), ("t_bob", "2026-03-11"),
         ("t_carol", "2026-03-09"), ("t_carol", "2026-03-10"), ("t_carol", "2026-03-11")]
@@ -505,6 +507,7 @@ def test_visit_to_a_lead_without_customer(s):
     lead = s.env["crm.lead"].create({"name": "Tea house on Nanjing Road", "type": "lead",
                                      "partner_name": "Nanjing Tea House",
                                      "user_id": s.alice.id})
+    flush(s.env)
     s.env.cr.execute("UPDATE crm_lead SET create_date = '2026-02-01', "
                      "date_last_stage_update = %s WHERE id = %s", ("%s 07:00:00" % DAY, lead.id))
     invalidate(lead)

@@ -6,7 +6,7 @@ across teams with the bridge's field as without it."""
 import os
 
 import pytest
-from edition import as_user, may
+from edition import EXPENSE_UNIT_PRICE, as_user, may
 from read_access import database
 from targets_scenario import Scenario, refused
 
@@ -25,9 +25,9 @@ def _claim(env, user, amount):
     employee = env["hr.employee"].create({"name": user.name, "user_id": user.id})
     product = env["product.product"].create({"name": "Taxi", "can_be_expensed": True,
                                              "type": "service"})
-    return env["hr.expense"].create({"name": "Taxi to Shop X", "employee_id": employee.id,
-                                     "product_id": product.id, "unit_amount": amount,
-                                     "quantity": 1})
+    return env["hr.expense"].create(dict(
+        {"name": "Taxi to Shop X", "employee_id": employee.id, "product_id": product.id,
+         "quantity": 1}, **{EXPENSE_UNIT_PRICE: amount}))
 
 
 def test_a_visit_expense_points_to_the_salespersons_own_claim(bridge_env):

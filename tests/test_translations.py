@@ -6,17 +6,16 @@ installed."""
 
 import io
 import os
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from edition import ADDONS
 from read_access import database
 
 from odoo.tests.common import get_db_name
 from odoo.tools.translate import trans_export
 
-ROOT = Path(__file__).resolve().parent.parent
-ADDONS = {"sales_process_mgmt": None, "sales_process_mgmt_hr_expense": "SPM_BRIDGE_DB"}
+DATABASES = {"sales_process_mgmt": None, "sales_process_mgmt_hr_expense": "SPM_BRIDGE_DB"}
 
 
 def _catalog(path):
@@ -24,11 +23,11 @@ def _catalog(path):
         return read_po(handle)
 
 
-@pytest.fixture(scope="module", params=sorted(ADDONS))
+@pytest.fixture(scope="module", params=sorted(DATABASES))
 def exported(request):
     """(addon, the msgids Odoo exports for it) from the database it is installed in."""
     addon = request.param
-    variable = ADDONS[addon]
+    variable = DATABASES[addon]
     db = os.environ.get(variable) if variable else get_db_name()
     assert db, "%s is not set: run the suite with ./setup/test" % variable
     buffer = io.BytesIO()
@@ -40,7 +39,7 @@ def exported(request):
 
 def test_the_template_is_up_to_date(exported):
     addon, msgids = exported
-    template = {message.id for message in _catalog(ROOT / addon / "i18n" / ("%s.pot" % addon))
+    template = {message.id for message in _catalog(ADDONS / addon / "i18n" / ("%s.pot" % addon))
                 if message.id}
     assert sorted(msgids - template) == [], "regenerate the .pot (see the README)"
 
@@ -48,7 +47,7 @@ def test_the_template_is_up_to_date(exported):
 @pytest.mark.parametrize("lang", ["zh_CN", "zh_TW"])
 def test_every_string_is_translated(exported, lang):
     addon, msgids = exported
-    catalog = _catalog(ROOT / addon / "i18n" / ("%s.po" % lang))
+    catalog = _catalog(ADDONS / addon / "i18n" / ("%s.po" % lang))
     missing = sorted(msgid for msgid in msgids
                      if not (catalog.get(msgid) and catalog.get(msgid).string))
     assert missing == [], "%d strings without a %s translation" % (len(missing), lang)

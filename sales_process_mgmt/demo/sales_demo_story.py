@@ -97,6 +97,7 @@ class SalesDemoStory(models.AbstractModel):
                 leader = self._user(env, lead[0], lead[1], supervisor)
                 old |= leader
                 team = env["crm.team"].create({"name": team_ref, "user_id": leader.id})
+                self._xmlid(env, "team_%s" % team_ref, team)
                 leader.sale_team_id = team
             sellers = users.browse()
             for login, name, new in members:
@@ -116,20 +117,44 @@ class SalesDemoStory(models.AbstractModel):
         return people
 
     def _user(self, env, login, name, group):
-        return env["res.users"].create({
+        user = env["res.users"].create({
             "name": name, "login": login, "password": login,
             "email": "%s@example.com" % login, "tz": "Asia/Shanghai",
             "notification_type": "inbox",
             "groups_id": [(6, 0, [env.ref("base.group_user").id, group.id])],
         })
+        self._xmlid(env, "user_%s" % login, user)
+        return user
+
+    @staticmethod
+    def _xmlid(env, name, record):
+        """Give ``record`` an XML id of the addon: the uninstallation deletes
+        it, as it deletes the demo users and teams of the XML files, and the
+        addon can be installed again with its demo data."""
+        name = "demo_story_%s" % "".join(c if c.isalnum() else "_" for c in name.lower())
+        env["ir.model.data"].create({"name": name, "module": "sales_process_mgmt",
+                                     "model": record._name, "res_id": record.id,
+                                     "noupdate": True})
+
+    @staticmethod
+    def _find_or_create(model, domain, values):
+        """The record of ``model`` matching ``domain`` with ``values`` written,
+        else a new one: the customers, products and categories of a previous
+        installation stay with the orders and invoices that use them."""
+        record = model.with_context(active_test=False).search(domain, limit=1)
+        if record:
+            record.write(values)
+            return record
+        return model.create(values)
 
     def _customers(self, env, rnd, people):
         partner = env["res.partner"]
         distributors = partner.browse()
         for name, city in (("Huabei Distribution Co.", "Beijing"),
                            ("Nanfang Trading Co.", "Guangzhou")):
-            distributors |= partner.create({"name": name, "is_company": True, "customer": True,
-                                            "is_distributor": True, "city": city})
+            distributors |= self._find_or_create(partner, [("name", "=", name)], {
+                "name": name, "is_company": True, "customer": True, "is_distributor": True,
+                "city": city})
         customers = {}
         number = 0
         for index, (team, sellers) in enumerate(people):
@@ -140,9 +165,9 @@ class SalesDemoStory(models.AbstractModel):
                     city = rnd.choice(CITIES[index])
                     served = distributors[index - 1] if index and number % 3 == 0 else \
                         partner.browse()
-                    customers[seller] |= partner.create({
-                        "name": "%s %s %02d" % (city, rnd.choice(SHOP_WORDS), number),
-                        "is_company": True, "customer": True, "city": city,
+                    name = "%s %s %02d" % (city, rnd.choice(SHOP_WORDS), number)
+                    customers[seller] |= self._find_or_create(partner, [("name", "=", name)], {
+                        "name": name, "is_company": True, "customer": True, "city": city,
                         "user_id": seller.id, "team_id": team.id,
                         "sales_distributor_id": served.id,
                     })
@@ -150,11 +175,16 @@ class SalesDemoStory(models.AbstractModel):
 
     def _products(self, env):
         category = env["product.category"]
-        tea = category.create({"name": "Tea"})
-        green = category.create({"name": "Green Tea", "parent_id": tea.id})
-        jasmine = category.create({"name": "Jasmine Tea", "parent_id": tea.id})
-        snacks = category.create({"name": "Snacks"})
-        gifts = category.create({"name": "Gift Boxes"})
+
+        def category_of(name, parent=category):
+            return self._find_or_create(
+                category, [("name", "=", name), ("parent_id", "=", parent.id)],
+                {"name": name, "parent_id": parent.id})
+        tea = category_of("Tea")
+        green = category_of("Green Tea", tea)
+        jasmine = category_of("Jasmine Tea", tea)
+        snacks = category_of("Snacks")
+        gifts = category_of("Gift Boxes")
         products = env["product.product"]
         for name, categ, cost, price in (
                 ("Longjing Green Tea 250g", green, 48.0, 88.0),
@@ -163,7 +193,7 @@ class SalesDemoStory(models.AbstractModel):
                 ("Jasmine Tea Bags x50", jasmine, 12.0, 25.0),
                 ("Sesame Crackers", snacks, 6.0, 12.0),
                 ("Festival Gift Box", gifts, 120.0, 228.0)):
-            products |= products.create({
+            products |= self._find_or_create(products, [("name", "=", name)], {
                 "name": name, "categ_id": categ.id, "type": "consu", "standard_price": cost,
                 "list_price": price, "invoice_policy": "order", "taxes_id": [(6, 0, [])]})
         return products
@@ -345,8 +375,10 @@ class SalesDemoStory(models.AbstractModel):
 
     def _market(self, env, rnd, people, customers, today):
         competitors = env["res.partner"].search([("is_competitor", "=", True)])
-        competitors |= env["res.partner"].create({"name": "Dongfang Drinks",
-                                                  "is_competitor": True, "is_company": True})
+        if not competitors.filtered(lambda partner: partner.name == "Dongfang Drinks"):
+            competitors |= self._find_or_create(
+                env["res.partner"], [("name", "=", "Dongfang Drinks")],
+                {"name": "Dongfang Drinks", "is_competitor": True, "is_company": True})
         stories = [
             ("critical", "competitor_promotion", "Huaxin: 30% off all tea in our key accounts"),
             ("serious", "competitor_product", "Dongfang launches bottled jasmine tea"),

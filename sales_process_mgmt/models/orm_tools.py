@@ -30,7 +30,7 @@ def cache_values(records, field_name, values):
     field ``field_name`` of ``records``, as its compute method would one by one."""
     field = records._fields[field_name]
     cache = records.env.cache
-    for record, value in zip(records, values):
+    for record, value in zip(records, values, strict=True):
         cache.set(record, field, field.convert_to_cache(value, record, validate=False))
 
 

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.models import PREFETCH_MAX
 
 from ..lib import dates
 from ..lib.targets import (
@@ -121,16 +122,11 @@ class SalesTargetLine(models.Model):
             line.owner_type = owner_type(line.team_id, line.user_id, line.partner_id)
 
     def _compute_progress(self):
-        """Actual, achievement, expected share and status of these lines and of
-        every other line of the same prefetch set still without them (the ORM
-        would compute them 1,000 at a time): one query for the lines' plain
-        values, one aggregate for their actuals
-        (``sales.target.fact._line_actuals``), whatever their number."""
+        """Actual, achievement, expected share and status of these lines: one
+        query for the lines' plain values, one aggregate for their actuals
+        (``sales.target.fact._line_actuals``), whatever their number (see
+        ``_in_cache_without``)."""
         lines = self
-        if self.ids:
-            # A slice loses the prefetch set: give it back before asking it.
-            first = self[:1].with_prefetch(self._prefetch)
-            lines |= first._in_cache_without(self._fields["actual_amount"], limit=None)
         stored = lines.filtered(lambda line: isinstance(line.id, int))
         today = fields.Date.from_string(fields.Date.context_today(self))
         values = stored._progress_values(today)
@@ -141,6 +137,25 @@ class SalesTargetLine(models.Model):
                 line.target_amount, line.target_id.warning_threshold, 0.0, today)
         for name in ("actual_amount", "achievement_rate", "expected_rate", "status"):
             cache_values(lines, name, [values[line.id][name] for line in lines])
+
+    def _in_cache_without(self, field, limit=PREFETCH_MAX):
+        """The ORM computes a non-stored field for the records being read in
+        batches of 1,000 (its prefetch size): the progress of all of them is
+        computed in one go instead, one aggregate whatever their number."""
+        if field.compute == "_compute_progress":
+            limit = None
+        return super(SalesTargetLine, self)._in_cache_without(field, limit=limit)
+
+    def _with_status(self, statuses):
+        """These lines whose status is one of ``statuses``, from one aggregate
+        whatever their number (Odoo 18's ORM would hand a compute 1,000
+        records at a time when iterating over more)."""
+        today = fields.Date.context_today(self)
+        if isinstance(today, str):
+            today = fields.Date.from_string(today)
+        values = self._progress_values(today)
+        return self.browse([line_id for line_id in self.ids
+                            if values[line_id]["status"] in statuses])
 
     def _progress_values(self, today):
         """{id: progress values} of these stored lines, in two queries."""
@@ -187,7 +202,7 @@ class SalesTargetLine(models.Model):
         today = fields.Date.context_today(self)
         # Only lines whose period has started can be on track, behind or at risk.
         candidates = self.search([("date_from", "<=", today)])
-        matching = candidates.filtered(lambda line: line.status in values)
+        matching = candidates._with_status(values)
         if "not_started" in values:
             matching |= self.search([("date_from", ">", today)])
         positive = operator in ("=", "in")
@@ -362,7 +377,7 @@ class SalesTargetLine(models.Model):
         running = self.search([
             ("date_from", "<=", today), ("date_to", ">=", today), ("warning_date", "=", False),
         ])
-        behind = running.filtered(lambda line: line.status in ("behind", "at_risk"))
+        behind = running._with_status(("behind", "at_risk"))
         for line in behind:
             line._sales_schedule(
                 line.user_id | line._supervisor(),

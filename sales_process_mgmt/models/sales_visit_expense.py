@@ -43,9 +43,10 @@ class SalesVisitExpense(models.Model):
                                          "amount": expense.amount})
 
     def _check_not_frozen(self, visits):
-        if visits._reports_frozen():
+        frozen = visits._reports_frozen()
+        if frozen:
             raise ValidationError(_("The daily report of %s is submitted: its visits' "
-                                    "expenses can no longer change.") % visits[:1].date)
+                                    "expenses can no longer change.") % frozen[:1].date)
 
     @api.model
     def create(self, values):

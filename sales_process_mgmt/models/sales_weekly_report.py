@@ -161,6 +161,7 @@ class SalesWeeklyReport(models.Model):
     # ------------------------------------------------------------- generation
 
     @api.model
+    @api.returns("self", lambda reports: reports.ids)
     def generate_week(self, day):
         """Make the weekly reports of the ISO week of ``day`` (a date or an
         ISO date string) for every team that has a leader, and return them.
@@ -391,16 +392,20 @@ class SalesWeeklyReport(models.Model):
               AND inv.date_due <= %(end)s AND inv.team_id = ANY(%(teams)s)
             GROUP BY inv.team_id, cp.id""", params)
         overdue = cr.fetchall()
+        # The last order on its local date: the week's days are local.
+        local_date = self.env["sales.target.fact"]._local_date("so.date_order", "company_partner")
         cr.execute("""
-            SELECT so.team_id, cp.display_name, MAX(so.date_order)::date
+            SELECT so.team_id, cp.display_name, MAX(%(local)s)
             FROM sale_order so
+            JOIN res_company company ON company.id = so.company_id
+            JOIN res_partner company_partner ON company_partner.id = company.partner_id
             JOIN res_partner p ON p.id = so.partner_id
             JOIN res_partner cp ON cp.id = p.commercial_partner_id
-            WHERE so.state IN ('sale', 'done') AND so.team_id = ANY(%(teams)s)
-              AND so.date_order <= %(end)s
+            WHERE so.state IN ('sale', 'done') AND so.team_id = ANY(%%(teams)s)
+              AND %(local)s <= %%(end)s
             GROUP BY so.team_id, cp.id
-            HAVING MAX(so.date_order)::date < %(cutoff)s
-               AND MAX(so.date_order)::date >= %(year_ago)s""", params)
+            HAVING MAX(%(local)s) < %%(cutoff)s
+               AND MAX(%(local)s) >= %%(year_ago)s""" % {"local": local_date}, params)
         silent = cr.fetchall()
         complaints = self.env["sales.market.report"].sudo().search([
             # sudo: the team's complaints, whoever refreshes the weekly report.

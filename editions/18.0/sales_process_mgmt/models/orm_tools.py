@@ -19,11 +19,21 @@ def check_not_blank(records, field_names):
                     label))
 
 
-def render_qweb(template, values):
-    """The HTML (``Markup``) of the QWeb ``template`` (an ``ir.ui.view``)
+def render_qweb(env, template, values):
+    """The HTML (``Markup``) of the QWeb template of XML id ``template``
     rendered with ``values`` (escaped where the template uses ``t-out`` on
-    text)."""
-    return template.env["ir.qweb"]._render(template.id, values)
+    text).  ``ir.qweb`` reads the template itself, whatever the rights of the
+    user on the views."""
+    return env["ir.qweb"]._render(template, values)
+
+
+def cache_values(records, field_name, values):
+    """Put ``values`` (one per record, in order) in the cache of the computed
+    field ``field_name`` of ``records``, as its compute method would one by one."""
+    field = records._fields[field_name]
+    records.env.cache.update(records, field, [
+        field.convert_to_cache(value, record, validate=False)
+        for record, value in zip(records, values, strict=True)])
 
 
 def bulk_write(records, values_by_id):

@@ -58,7 +58,7 @@ class SalesDailyReport(models.Model):
     attendance = fields.Selection(ATTENDANCE, required=True, default="present")
     plan_id = fields.Many2one("sales.visit.plan", compute="_compute_plan",
                               string="Visit Plan")
-    visit_ids = fields.One2many("sales.visit", compute="_compute_plan", string="Visits")
+    visit_ids = fields.Many2many("sales.visit", compute="_compute_plan", string="Visits")
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
 
     visit_planned_count = fields.Integer(string="Visits Planned", readonly=True)
@@ -135,6 +135,9 @@ class SalesDailyReport(models.Model):
             report.late_hours = dates.hours_late(report.first_submitted_at, report.deadline)
             report.is_late = report.late_hours > 0
 
+    # Odoo 18 caches an empty value of a new record's x2many fields: these
+    # follow the salesperson and the day.
+    @api.depends("user_id", "date")
     def _compute_market_reports(self):
         """One search for all the reports: filed that day by the salesperson, or
         complaints owned by the salesperson and resolved that day (resolved_at
@@ -163,6 +166,9 @@ class SalesDailyReport(models.Model):
                 m.id for m in market if m.is_complaint and m.user_id == report.user_id
                 and m.resolved_at and start <= m.resolved_at < stop])]
 
+    # Odoo 18 caches an empty value of a new record's x2many fields: these
+    # follow the salesperson and the day.
+    @api.depends("user_id", "date")
     def _compute_plan(self):
         plans = self.env["sales.visit.plan"].search([
             ("user_id", "in", self.user_id.ids),
@@ -190,6 +196,9 @@ class SalesDailyReport(models.Model):
                             for _period, condition in periods for measure in measures)
         keys = {"ids": reports.ids, "users": [r.user_id.id for r in reports],
                 "dates": [r.date for r in reports]}
+        # Constant conditions reach the analysis' base tables (see _read_prefill).
+        keys.update(first=min(min(dates.week_start(day), day.replace(day=1))
+                              for day in keys["dates"]), last=max(keys["dates"]))
         self.env.flush_all()  # the analysis reads the visits, orders, payments and targets
         # The columns are built from the constants above, the values are parameters.
         with jit_disabled(self.env.cr):
@@ -199,6 +208,7 @@ class SalesDailyReport(models.Model):
             FROM unnest(%%(ids)s, %%(users)s, %%(dates)s::date[]) AS k(id, user_id, date)
             LEFT JOIN sales_efficiency_report e ON e.user_id = k.user_id AND e.date <= k.date
              AND e.date >= LEAST(date_trunc('week', k.date), date_trunc('month', k.date))::date
+             AND e.user_id = ANY(%%(users)s) AND e.date BETWEEN %%(first)s AND %%(last)s
             GROUP BY k.id""" % columns, keys)
             rows = self.env.cr.fetchall()
         figures = {}
@@ -209,9 +219,9 @@ class SalesDailyReport(models.Model):
                 sums = dict(zip(measures, values[index * len(measures):
                                                  (index + 1) * len(measures)], strict=True))
                 figures[row[0]].append(add_rates(sums, EFFICIENCY_RATIOS))
-        template = self.env.ref("sales_process_mgmt.sales_daily_report_efficiency")
+        template = "sales_process_mgmt.sales_daily_report_efficiency"
         for report in reports:
-            report.efficiency_html = render_qweb(template, {
+            report.efficiency_html = render_qweb(self.env, template, {
                 "periods": figures.get(report.id, []),
                 "currency": report.currency_id,
             })
@@ -291,6 +301,9 @@ class SalesDailyReport(models.Model):
         cr = self.env.cr
         keys = {"ids": self.ids, "users": [r.user_id.id for r in self],
                 "dates": [r.date for r in self]}
+        # The facts are a view: constant conditions reach its base tables, a
+        # join condition does not.
+        keys.update(first=min(keys["dates"]).replace(day=1), last=max(keys["dates"]))
         cr.execute("""
             SELECT k.id, COUNT(v.id) FILTER (WHERE v.planned),
                    COUNT(v.id) FILTER (WHERE v.state = 'done'),
@@ -320,6 +333,7 @@ class SalesDailyReport(models.Model):
             FROM unnest(%(ids)s, %(users)s, %(dates)s::date[]) AS k(id, user_id, date)
             JOIN sales_target_fact f ON f.user_id = k.user_id
              AND f.date BETWEEN date_trunc('month', k.date)::date AND k.date
+            WHERE f.user_id = ANY(%(users)s) AND f.date BETWEEN %(first)s AND %(last)s
             GROUP BY k.id, f.metric""", keys)
             facts = {(report_id, metric): (day, month)
                      for report_id, metric, day, month in cr.fetchall()}
@@ -419,34 +433,44 @@ class SalesDailyReport(models.Model):
     @api.model
     def _find_missing(self, now):
         """([values of the reports to create], drafts already there) of the
-        working days whose deadline has passed at ``now`` (naive UTC)."""
+        working days whose deadline has passed at ``now`` (naive UTC).  The
+        salespeople, their companies and their reports of the look-back are
+        read as plain rows, a few queries for any number of them."""
         salespeople = self.env["res.users"]._sales_salespeople()
         if not salespeople:
             return [], self.browse()
-        look_back = max(salespeople.company_id.mapped("sales_missing_report_days") or [1])
+        people = salespeople.read(["tz", "company_id", "create_date", "sale_team_id"],
+                                  load=None)
+        companies = {company["id"]: company for company in self.env["res.company"].browse(
+            {person["company_id"] for person in people}).read(
+            ["sales_missing_report_days", "sales_report_deadline", "partner_id"], load=None)}
+        company_tz = {partner["id"]: partner["tz"] for partner in self.env["res.partner"].browse(
+            [company["partner_id"] for company in companies.values()]).read(["tz"])}
+        look_back = max(company["sales_missing_report_days"] for company in companies.values())
         days = [now.date() - timedelta(days=n) for n in range(look_back + 2)]
-        existing = self.search([("user_id", "in", salespeople.ids), ("date", "in", days)])
-        by_key = {(report.user_id.id, report.date): report for report in existing}
-        to_create, missing = [], self.browse()
-        for user in salespeople:
-            company = user.company_id
-            tz_name = user._sales_tz_name()
+        existing = {(row["user_id"], row["date"]): row for row in self.search_read(
+            [("user_id", "in", salespeople.ids), ("date", "in", days)],
+            ["user_id", "date", "state", "attendance", "missing_notified"], load=None)}
+        to_create, missing = [], []
+        for person in people:
+            company = companies[person["company_id"]]
+            tz_name = person["tz"] or company_tz[company["partner_id"]] or "UTC"
             today_here = dates.local_today(tz_name, now)
-            joined = user.create_date.date()
-            for offset in range(company.sales_missing_report_days, -1, -1):
+            joined = person["create_date"].date()
+            for offset in range(company["sales_missing_report_days"], -1, -1):
                 day = today_here - timedelta(days=offset)
-                deadline = dates.local_to_utc(tz_name, day, company.sales_report_deadline)
+                deadline = dates.local_to_utc(tz_name, day, company["sales_report_deadline"])
                 if not dates.is_working_day(day) or day < joined or deadline > now:
                     continue
-                report = by_key.get((user.id, day))
+                report = existing.get((person["id"], day))
                 if report is None:
-                    to_create.append({"user_id": user.id, "date": day,
-                                      "company_id": company.id,
-                                      "team_id": user.sale_team_id.id})
-                elif report.state == "draft" and report.attendance != "leave" \
-                        and not report.missing_notified:
-                    missing |= report
-        return to_create, missing
+                    to_create.append({"user_id": person["id"], "date": day,
+                                      "company_id": company["id"],
+                                      "team_id": person["sale_team_id"]})
+                elif report["state"] == "draft" and report["attendance"] != "leave" \
+                        and not report["missing_notified"]:
+                    missing.append(report["id"])
+        return to_create, self.browse(missing)
 
     def _notify_missing(self):
         """An activity of each salesperson per missing report, and one message

@@ -150,7 +150,9 @@ class SalesMarketReport(models.Model):
         current = int(self.escalation_level)
         if target <= current:
             return
-        severity = dict(SEVERITIES)[self.severity]
+        # The label in the language of the one acting, as the selection shows it.
+        severity = dict(self._fields["severity"]._description_selection(self.env))[
+            self.severity]
         for level in range(current + 1, target + 1):
             users = self._level_users(level)
             if not users:

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.models import PREFETCH_MAX
 
 from ..lib import dates
 from ..lib.targets import (
@@ -14,6 +15,7 @@ from ..lib.targets import (
     owner_type,
     target_status,
 )
+from .orm_tools import cache_values
 
 
 class SalesTargetLine(models.Model):
@@ -119,43 +121,78 @@ class SalesTargetLine(models.Model):
 
     @api.depends_context("tz")
     def _compute_progress(self):
-        """Actual, achievement, expected share and status of these lines and of
-        every other line of the same prefetch set still without them: one
-        aggregate query (``sales.target.fact._line_actuals``) whatever their
-        number (the ORM would otherwise compute them 1,000 at a time)."""
+        """Actual, achievement, expected share and status of these lines: one
+        query for the lines' plain values, one aggregate for their actuals
+        (``sales.target.fact._line_actuals``), whatever their number (see
+        ``_in_cache_without``)."""
         lines = self
-        if self.ids:
-            # A slice may lose the prefetch set: give it back before asking it.
-            first = self[:1].with_prefetch(self._prefetch_ids)
-            lines |= first._in_cache_without(self._fields["actual_amount"], limit=None)
-        lines = lines.filtered("id")  # new records (a form being edited) have no actual
-        new_lines = self - lines
-        actuals = self.env["sales.target.fact"]._line_actuals(lines.ids)
+        stored = lines.filtered("id")
         today = fields.Date.context_today(self)
-        expected_by_period = {}  # a plan has few distinct periods: count their days once
-        # The lines beyond ``self`` are assigned as the ORM assigns the computed
-        # records: in cache, protected from a write.
-        computed = self.pool.field_computed[self._fields["actual_amount"]]
-        with self.env.protecting(computed, lines - self):
-            for line in lines | new_lines:
-                period = (line.date_from, line.date_to)
-                if period not in expected_by_period:
-                    expected_by_period[period] = line._expected_rate(today)
-                actual = actuals.get(line.id, 0.0)
-                achievement = 100.0 * actual / line.target_amount if line.target_amount else 0.0
-                expected = expected_by_period[period]
-                line.actual_amount = actual
-                line.achievement_rate = achievement
-                line.expected_rate = expected
-                line.status = target_status(
-                    bool(line.date_from) and line.date_from <= today,
-                    line.target_amount, achievement, expected,
-                    line.target_id.warning_threshold)
+        values = stored._progress_values(today)
+        for line in lines - stored:  # a line being edited in a form
+            values[line.id] = line._progress_of(
+                line.date_from, line.date_to, line.target_amount,
+                line.target_id.warning_threshold, 0.0, today)
+        for name in ("actual_amount", "achievement_rate", "expected_rate", "status"):
+            cache_values(lines, name, [values[line.id][name] for line in lines])
 
-    def _expected_rate(self, today):
-        if not (self.date_from and self.date_to):
-            return 0.0
-        return dates.elapsed_share(self.date_from, self.date_to, today)
+    def _in_cache_without(self, field, limit=PREFETCH_MAX):
+        """The ORM computes a non-stored field for the records being read in
+        batches of 1,000 (its prefetch size): the progress of all of them is
+        computed in one go instead, one aggregate whatever their number."""
+        if field.compute == "_compute_progress":
+            limit = None
+        return super(SalesTargetLine, self)._in_cache_without(field, limit=limit)
+
+    def _with_status(self, statuses):
+        """These lines whose status is one of ``statuses``, from one aggregate
+        whatever their number (Odoo 18's ORM would hand a compute 1,000
+        records at a time when iterating over more)."""
+        today = fields.Date.context_today(self)
+        if isinstance(today, str):
+            today = fields.Date.from_string(today)
+        values = self._progress_values(today)
+        return self.browse([line_id for line_id in self.ids
+                            if values[line_id]["status"] in statuses])
+
+    def _progress_values(self, today):
+        """{id: progress values} of these stored lines, in two queries."""
+        if not self:
+            return {}
+        self.env["sales.target.line"].flush_model(["date_from", "date_to", "target_amount"])
+        self.env["sales.target"].flush_model(["warning_threshold"])
+        self.env.cr.execute("""
+            SELECT l.id, l.date_from, l.date_to, l.target_amount, t.warning_threshold
+            FROM sales_target_line l JOIN sales_target t ON t.id = l.target_id
+            WHERE l.id = ANY(%s)""", (self.ids,))
+        rows = self.env.cr.fetchall()
+        actuals = self.env["sales.target.fact"]._line_actuals(self.ids)
+        expected_by_period = {}  # a plan has few distinct periods: count their days once
+        values = {}
+        for line_id, date_from, date_to, target, threshold in rows:
+            period = (date_from, date_to)
+            if period not in expected_by_period:
+                expected_by_period[period] = dates.elapsed_share(date_from, date_to, today)
+            values[line_id] = self._progress_of(
+                date_from, date_to, target, threshold, actuals.get(line_id, 0.0), today,
+                expected_by_period[period])
+        return values
+
+    @api.model
+    def _progress_of(self, date_from, date_to, target, threshold, actual, today,
+                     expected=None):
+        """The progress values of a line of [date_from, date_to] (dates)."""
+        if expected is None:
+            expected = dates.elapsed_share(date_from, date_to, today) \
+                if date_from and date_to else 0.0
+        achievement = 100.0 * actual / target if target else 0.0
+        return {
+            "actual_amount": actual,
+            "achievement_rate": achievement,
+            "expected_rate": expected,
+            "status": target_status(bool(date_from) and date_from <= today, target,
+                                    achievement, expected, threshold or 0.0),
+        }
 
     def _search_status(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
@@ -164,7 +201,7 @@ class SalesTargetLine(models.Model):
         today = fields.Date.context_today(self)
         # Only lines whose period has started can be on track, behind or at risk.
         candidates = self.search([("date_from", "<=", today)])
-        matching = candidates.filtered(lambda line: line.status in values)
+        matching = candidates._with_status(values)
         if "not_started" in values:
             matching |= self.search([("date_from", ">", today)])
         positive = operator in ("=", "in")
@@ -350,7 +387,7 @@ class SalesTargetLine(models.Model):
         running = self.search([
             ("date_from", "<=", today), ("date_to", ">=", today), ("warning_date", "=", False),
         ])
-        behind = running.filtered(lambda line: line.status in ("behind", "at_risk"))
+        behind = running._with_status(("behind", "at_risk"))
         for line in behind:
             line._sales_schedule(
                 line.user_id | line._supervisor(),

@@ -40,9 +40,10 @@ class SalesVisitExpense(models.Model):
                     category=categories[expense.category], amount=expense.amount))
 
     def _check_not_frozen(self, visits):
-        if visits._reports_frozen():
+        frozen = visits._reports_frozen()
+        if frozen:
             raise ValidationError(self.env._("The daily report of %s is submitted: its visits' "
-                                             "expenses can no longer change.", visits[:1].date))
+                                             "expenses can no longer change.", frozen[:1].date))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -162,6 +162,7 @@ class SalesWeeklyReport(models.Model):
     # ------------------------------------------------------------- generation
 
     @api.model
+    @api.returns("self", lambda reports: reports.ids)
     def generate_week(self, day):
         """Make the weekly reports of the ISO week of ``day`` (a date or an
         ISO date string) for every team that has a leader, and return them.
@@ -280,10 +281,13 @@ class SalesWeeklyReport(models.Model):
             ("date_from", "<=", end),
             ("date_to", ">=", min(start, month_start)),
         ], ["team_id", "metric", "target_amount", "date_from", "date_to"], load=None)
+        targets_of = defaultdict(list)
+        for line in targets:
+            targets_of[(line["team_id"], line["metric"])].append(line)
         return {
             "start": start, "end": end, "month_start": month_start,
             "facts": facts, "visits": visits, "salespeople": salespeople, "daily": daily,
-            "plans": plans, "targets": targets,
+            "plans": plans, "targets": targets_of,
             "competitors": self._competitor_dynamics(params),
             "abnormal": self._abnormal_customers(params),
         }
@@ -324,8 +328,7 @@ class SalesWeeklyReport(models.Model):
         start, end = figures["start"], figures["end"]
         values = []
         for metric in METRIC_KEYS:
-            lines = [line for line in figures["targets"]
-                     if line["team_id"] == self.team_id.id and line["metric"] == metric]
+            lines = figures["targets"].get((self.team_id.id, metric), [])
             if not lines:
                 continue
             week_target = month_target = 0.0
@@ -355,7 +358,7 @@ class SalesWeeklyReport(models.Model):
         by_team = defaultdict(lambda: defaultdict(list))
         for report in reports:
             by_team[report.team_id.id][report.competitor_id].append(report)
-        template = self.env.ref("sales_process_mgmt.sales_weekly_report_competitors")
+        template = "sales_process_mgmt.sales_weekly_report_competitors"
         kinds = dict(MARKET_KINDS)
         html = {}
         no_competitor = self.env._("No competitor named")
@@ -365,7 +368,7 @@ class SalesWeeklyReport(models.Model):
                      "reports": [(item.date, kinds[item.kind], item.severity, item.title)
                                  for item in items]}
                     for competitor, items in groups.items()]
-            html[team_id] = render_qweb(template, {"rows": rows})
+            html[team_id] = render_qweb(self.env, template, {"rows": rows})
         return html
 
     def _abnormal_customers(self, params):
@@ -376,52 +379,56 @@ class SalesWeeklyReport(models.Model):
         company = self.env.company
         params = dict(params, cutoff=params["end"] - timedelta(weeks=company.sales_abnormal_weeks),
                       year_ago=params["end"] - timedelta(days=365))
+        # The customers' stored names come with the rows: thousands of rows in a
+        # large company, where display_name would go partner by partner.  The
+        # last order is compared on its local date, the week's days being local.
         cr.execute("""
-            SELECT inv.team_id, p.commercial_partner_id, SUM(inv.amount_residual_signed),
+            SELECT inv.team_id, cp.complete_name, SUM(inv.amount_residual_signed),
                    MIN(inv.invoice_date_due)
             FROM account_move inv
             JOIN res_partner p ON p.id = inv.partner_id
+            JOIN res_partner cp ON cp.id = p.commercial_partner_id
             WHERE inv.move_type = 'out_invoice' AND inv.state = 'posted'
               AND inv.payment_state IN ('not_paid', 'partial')
               AND inv.invoice_date_due <= %(end)s AND inv.team_id = ANY(%(teams)s)
-            GROUP BY inv.team_id, p.commercial_partner_id""", params)
+            GROUP BY inv.team_id, cp.id""", params)
         overdue = cr.fetchall()
+        local_date = self.env["sales.target.fact"]._local_date("so.date_order", "company_partner")
         cr.execute("""
-            SELECT so.team_id, p.commercial_partner_id, MAX(so.date_order)::date
+            SELECT so.team_id, cp.complete_name, MAX(%(local)s)
             FROM sale_order so
+            JOIN res_company company ON company.id = so.company_id
+            JOIN res_partner company_partner ON company_partner.id = company.partner_id
             JOIN res_partner p ON p.id = so.partner_id
-            WHERE so.state = 'sale' AND so.team_id = ANY(%(teams)s)
-              AND so.date_order <= %(end)s
-            GROUP BY so.team_id, p.commercial_partner_id
-            HAVING MAX(so.date_order)::date < %(cutoff)s
-               AND MAX(so.date_order)::date >= %(year_ago)s""", params)
+            JOIN res_partner cp ON cp.id = p.commercial_partner_id
+            WHERE so.state = 'sale' AND so.team_id = ANY(%%(teams)s)
+              AND %(local)s <= %%(end)s
+            GROUP BY so.team_id, cp.id
+            HAVING MAX(%(local)s) < %%(cutoff)s
+               AND MAX(%(local)s) >= %%(year_ago)s""" % {"local": local_date}, params)
         silent = cr.fetchall()
         complaints = self.env["sales.market.report"].sudo().search([
             # sudo: the team's complaints, whoever refreshes the weekly report.
             ("team_id", "in", params["teams"]), ("is_complaint", "=", True),
             ("state", "in", ("new", "acknowledged", "in_progress")),
         ])
-        partner_ids = {row[1] for row in overdue + silent} | set(
-            complaints.partner_id.commercial_partner_id.ids)
-        # The stored complete names (display_name computes each partner's again)
-        # and the labels translated once: thousands of rows in a large company.
-        names = {row["id"]: row["complete_name"] for row in self.env["res.partner"].sudo().browse(
-            list(partner_ids)).read(["complete_name"])}
+        # The labels translated once, not once per row.
         overdue_label = self.env._("Overdue collection")
         overdue_detail = self.env._("%(amount).2f due since %(date)s")
         silent_label, silent_detail = self.env._("No order"), self.env._("Last order on %s")
         complaint_label = self.env._("Open complaint")
         rows = defaultdict(list)
-        for team_id, partner_id, amount, due in overdue:
-            rows[team_id].append((names.get(partner_id), overdue_label,
+        for team_id, name, amount, due in overdue:
+            rows[team_id].append((name, overdue_label,
                                   overdue_detail % {"amount": amount, "date": due}))
-        for team_id, partner_id, last in silent:
-            rows[team_id].append((names.get(partner_id), silent_label, silent_detail % last))
+        for team_id, name, last in silent:
+            rows[team_id].append((name, silent_label, silent_detail % last))
         for complaint in complaints:
             rows[complaint.team_id.id].append((
                 complaint.partner_id.commercial_partner_id.display_name or "-",
                 complaint_label, "%s %s" % (complaint.name, complaint.title)))
-        template = self.env.ref("sales_process_mgmt.sales_weekly_report_abnormal")
-        return {team_id: (render_qweb(template, {"rows": sorted(items, key=lambda r: r[0] or "")}),
+        template = "sales_process_mgmt.sales_weekly_report_abnormal"
+        return {team_id: (render_qweb(self.env, template,
+                                      {"rows": sorted(items, key=lambda r: r[0] or "")}),
                           len({item[0] for item in items}))
                 for team_id, items in rows.items()}

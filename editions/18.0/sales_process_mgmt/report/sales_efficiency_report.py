@@ -20,6 +20,15 @@ class SalesEfficiencyReport(models.Model):
     _inherit = "sales.rate.analysis"
     _description = "Sales Efficiency Analysis"
     _auto = False
+    _depends = {
+        "sales.visit": ["user_id", "date", "company_id", "planned", "state", "is_effective",
+                        "expense_amount"],
+        "sale.order": ["state", "date_order", "company_id", "user_id"],
+        "sales.target.fact": ["date", "metric", "amount", "user_id", "company_id"],
+        "sales.target.line": ["metric", "user_id", "partner_id", "categ_id", "period_type",
+                              "date_from", "date_to", "target_amount", "company_id"],
+        "res.users": ["sale_team_id"],
+    }
     _measures = (
         ("visit_planned", "int"), ("visit_unplanned", "int"), ("visit_done", "int"),
         ("visit_effective", "int"), ("order_count", "int"), ("sales_amount", "float"),

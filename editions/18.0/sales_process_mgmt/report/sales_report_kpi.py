@@ -19,6 +19,12 @@ class SalesReportKpi(models.Model):
     _inherit = "sales.rate.analysis"
     _description = "Report Timeliness and Quality"
     _auto = False
+    _depends = {
+        "sales.daily.report": ["user_id", "date", "company_id", "state", "is_late",
+                               "late_hours", "quality_value"],
+        "sales.visit.plan": ["user_id", "date", "company_id", "state", "approved_first_time"],
+        "res.users": ["sale_team_id"],
+    }
     _measures = (
         ("reports_due", "int"), ("reports_submitted", "int"), ("reports_on_time", "int"),
         ("reports_late", "int"), ("late_hours", "float"), ("reports_scored", "int"),

@@ -13,6 +13,14 @@ class SalesTargetAnalysis(models.Model):
     _description = "Target Achievement Analysis"
     _auto = False
     _rec_name = "line_id"
+    _depends = {
+        "sales.target.line": ["target_id", "parent_id", "company_id", "metric", "date_from",
+                              "date_to", "period_type", "owner_type", "team_id", "user_id",
+                              "partner_id", "categ_id", "target_amount"],
+        "sales.target.fact": ["date", "metric", "amount", "company_id", "team_id", "user_id",
+                              "distributor_id", "categ_id"],
+        "product.category": ["parent_path"],
+    }
     _order = "date_from, metric"
 
     line_id = fields.Many2one("sales.target.line", string="Target Line", readonly=True)

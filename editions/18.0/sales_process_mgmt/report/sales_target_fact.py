@@ -42,6 +42,25 @@ class SalesTargetFact(models.Model):
     _description = "Sales Target Actual (fact)"
     _auto = False
     _rec_name = "date"
+    # What the view reads: Odoo flushes it before a query on the view.
+    _depends = {
+        "sale.order": ["state", "date_order", "company_id", "user_id", "team_id",
+                       "partner_id", "currency_id"],
+        "sale.order.line": ["order_id", "product_id", "price_subtotal", "margin"],
+        "product.product": ["product_tmpl_id"],
+        "product.template": ["categ_id"],
+        "res.partner": ["commercial_partner_id", "is_distributor", "sales_distributor_id",
+                        "user_id", "tz"],
+        "res.users": ["sale_team_id"],
+        "res.company": ["partner_id", "currency_id"],
+        "res.currency.rate": ["rate", "name", "currency_id", "company_id"],
+        "account.payment": ["move_id", "partner_id", "payment_type", "partner_type",
+                            "state", "date", "company_id"],
+        "account.move": ["state", "move_type", "invoice_user_id", "team_id"],
+        "account.move.line": ["move_id", "account_id", "credit", "debit"],
+        "account.account": ["account_type"],
+        "account.partial.reconcile": ["amount", "debit_move_id", "credit_move_id"],
+    }
     _order = "date desc"
 
     date = fields.Date(readonly=True)
@@ -70,8 +89,9 @@ class SalesTargetFact(models.Model):
         id, date, metric, company_id, user_id, team_id, distributor_id,
         partner_id, categ_id, amount.  Ids are the source row's id × 8 plus
         the kind (0-4), unique across the kinds."""
-        return [self._order_line_query(), self._new_customer_query(),
-                self._reconciled_collection_query(), self._unreconciled_collection_query()]
+        return [self._order_line_query(), self._order_line_margin_query(),
+                self._new_customer_query(), self._reconciled_collection_query(),
+                self._unreconciled_collection_query()]
 
     # --------------------------------------------------------------- parts
 
@@ -109,26 +129,29 @@ class SalesTargetFact(models.Model):
 JOIN res_partner company_partner ON company_partner.id = company.partner_id
 %s""" % self._customer_from("so.partner_id", "customer")
 
-    def _order_line_query(self):
-        """Sales and margin of each line of a confirmed order."""
-        return """SELECT sol.id::bigint * 8 + measure.kind AS id,
-       %(date)s AS date, measure.metric, so.company_id, so.user_id, so.team_id,
-       %(distributor)s AS distributor_id, customer.id AS partner_id, pt.categ_id,
-       measure.amount / (%(rate)s) AS amount
+    def _order_line_query(self, metric="sales", kind=0, measure="sol.price_subtotal"):
+        """The sales (or, with the other arguments, the margin) of each line of
+        a confirmed order.  One query per metric, with the metric written in
+        it, so that a query on another metric skips the order lines."""
+        return """SELECT sol.id::bigint * 8 + %(kind)d AS id,
+       %(date)s AS date, '%(metric)s'::varchar AS metric, so.company_id, so.user_id,
+       so.team_id, %(distributor)s AS distributor_id, customer.id AS partner_id,
+       pt.categ_id, %(measure)s / (%(rate)s) AS amount
 FROM sale_order_line sol
 JOIN sale_order so ON so.id = sol.order_id
 %(orders)s
 LEFT JOIN product_product pp ON pp.id = sol.product_id
 LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-CROSS JOIN LATERAL (VALUES (0, 'sales'::varchar, sol.price_subtotal),
-                           (1, 'margin'::varchar, COALESCE(sol.margin, 0)))
-    AS measure(kind, metric, amount)
 WHERE so.state = 'sale'""" % {
+            "kind": kind, "metric": metric, "measure": measure,
             "date": self._local_date("so.date_order", "company_partner"),
             "distributor": self._distributor("customer"),
             "rate": self._order_rate(),
             "orders": self._order_joins(),
         }
+
+    def _order_line_margin_query(self):
+        return self._order_line_query("margin", 1, "COALESCE(sol.margin, 0)")
 
     def _new_customer_query(self):
         """1 on the date of each commercial partner's first confirmed order."""
@@ -185,16 +208,17 @@ WHERE %(where)s AND apr.amount <> 0""" % {
         the main team of its salesperson)."""
         return """SELECT aml.id::bigint * 8 + 4, ap.date, 'collections'::varchar,
        ap.company_id, customer.user_id, customer_user.sale_team_id, %(distributor)s,
-       customer.id, NULL::integer, rest.amount
+       customer.id, NULL::integer, aml.credit - aml.debit - COALESCE(paid.amount, 0)
 FROM %(payments)s
 LEFT JOIN res_users customer_user ON customer_user.id = customer.user_id
-CROSS JOIN LATERAL (
-    SELECT aml.credit - aml.debit - COALESCE((
-        SELECT SUM(apr.amount) FROM account_partial_reconcile apr
-        JOIN account_move_line inv_line ON inv_line.id = apr.debit_move_id
-        JOIN account_move inv ON inv.id = inv_line.move_id AND inv.move_type <> 'entry'
-        WHERE apr.credit_move_id = aml.id), 0) AS amount) rest
-WHERE %(where)s AND rest.amount <> 0""" % {
+LEFT JOIN (
+    SELECT apr.credit_move_id, SUM(apr.amount) AS amount
+    FROM account_partial_reconcile apr
+    JOIN account_move_line inv_line ON inv_line.id = apr.debit_move_id
+    JOIN account_move inv ON inv.id = inv_line.move_id AND inv.move_type <> 'entry'
+    GROUP BY apr.credit_move_id
+) paid ON paid.credit_move_id = aml.id
+WHERE %(where)s AND aml.credit - aml.debit - COALESCE(paid.amount, 0) <> 0""" % {
             "distributor": self._distributor("customer"),
             "payments": self._payment_from(),
             "where": self._payment_where(),
@@ -204,16 +228,27 @@ WHERE %(where)s AND rest.amount <> 0""" % {
 
     @api.model
     def _line_actuals(self, line_ids):
-        """{target line id: actual} for the lines ``line_ids``, in one query."""
+        """{target line id: actual} for the lines ``line_ids``, in one
+        aggregate: their metrics and dates, read first, are given to it as
+        constants, so that only those facts are built."""
         if not line_ids:
             return {}
         # The lines and the orders, payments, partners and categories behind
         # the facts: in the database before the query reads them.
         self.env.flush_all()
-        with jit_disabled(self.env.cr):
-            self.env.cr.execute(  # pylint: disable=sql-injection
-                self._actuals_query("l.id = ANY(%(ids)s)"), {"ids": list(line_ids)})
-            return dict(self.env.cr.fetchall())
+        cr = self.env.cr
+        cr.execute("""SELECT ARRAY_AGG(DISTINCT metric), MIN(date_from), MAX(date_to)
+                      FROM sales_target_line WHERE id = ANY(%s)""", (list(line_ids),))
+        metrics, first, last = cr.fetchone()
+        if not metrics:
+            return {}
+        with jit_disabled(cr):
+            cr.execute(  # pylint: disable=sql-injection
+                self._actuals_query(
+                    "l.id = ANY(%(ids)s)",
+                    "f.metric = ANY(%(metrics)s) AND f.date BETWEEN %(first)s AND %(last)s"),
+                {"ids": list(line_ids), "metrics": metrics, "first": first, "last": last})
+            return dict(cr.fetchall())
 
     def _category_ancestors_join(self, fact, ancestor):
         """Joins giving ``ancestor.id``: the category of ``fact`` and each
@@ -222,13 +257,16 @@ WHERE %(where)s AND rest.amount <> 0""" % {
                 "CROSS JOIN LATERAL unnest(string_to_array(rtrim(c.parent_path, '/'), '/')"
                 f"::int[]) AS {ancestor}(id)")
 
-    def _actuals_query(self, line_condition="TRUE"):
+    def _actuals_query(self, line_condition="TRUE", fact_condition=None):
         """SQL giving (line_id, actual_amount) for the target lines matching
         ``line_condition`` (a condition on ``l``, the sales_target_line table;
-        the module's own text, values as parameters).
+        the module's own text, values as parameters).  ``fact_condition`` (on
+        ``f``, the facts) narrows the facts read; by default those of the
+        lines' metrics and dates.
 
         One aggregate for any number of lines.  The facts of the lines'
-        metrics and dates are summed per month, once for each shape of line
+        metrics and dates are summed per month and keys first, then once for
+        each shape of line
         that occurs (which of team, salesperson, distributor and product
         category it sets: a key a line leaves empty is -1, "any"; an empty key
         of a fact is 0); facts of a category also count for its parent
@@ -248,11 +286,10 @@ WITH line AS (
 ),
 fact AS (
     SELECT date_trunc('month', f.date)::date AS month, f.metric, f.company_id,
-           f.team_id, f.user_id, f.distributor_id, f.categ_id, f.amount
+           f.team_id, f.user_id, f.distributor_id, f.categ_id, SUM(f.amount) AS amount
     FROM sales_target_fact f
-    WHERE f.metric IN (SELECT metric FROM line)
-      AND f.date >= (SELECT MIN(date_from) FROM line)
-      AND f.date <= (SELECT MAX(date_to) FROM line)
+    WHERE %(facts)s
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
 ),
 fact_category AS (
     SELECT fact.month, fact.metric, fact.company_id, fact.team_id, fact.user_id,
@@ -273,6 +310,9 @@ LEFT JOIN monthly
  AND monthly.month BETWEEN line.date_from AND line.date_to
 GROUP BY line.id
 """ % {"condition": line_condition,
+       "facts": fact_condition or """f.metric IN (SELECT metric FROM line)
+      AND f.date >= (SELECT MIN(date_from) FROM line)
+      AND f.date <= (SELECT MAX(date_to) FROM line)""",
        "ancestors": self._category_ancestors_join("fact", "ancestor"),
        "branches": "\n    UNION ALL".join(self._pattern_branch(p) for p in patterns)}
 
