@@ -278,3 +278,20 @@ def flush(env):
         env["res.users"].recompute()
     else:
         env.flush_all()
+
+
+def in_company(records, user, company):
+    """``records`` as ``user`` working in ``company`` (made one of theirs):
+    Odoo 11's current company of the user, Odoo 18's company switcher."""
+    user.sudo().write({"company_ids": [(4, company.id)]})
+    if VERSION < 13:
+        user.sudo().write({"company_id": company.id})
+        return records.sudo(user)
+    return records.with_user(user).with_context(allowed_company_ids=[company.id])
+
+
+def new_company(env, name):
+    """A second company, in the currency of the first (no chart of accounts:
+    the addon's documents need none)."""
+    return env["res.company"].create({"name": name,
+                                      "currency_id": env.ref("base.main_company").currency_id.id})

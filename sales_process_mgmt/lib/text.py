@@ -2,8 +2,9 @@
 
 
 def is_blank(value):
-    """Empty, or only spaces and line breaks (HTML is not parsed)."""
-    return not (value or "").strip()
+    """Empty, only spaces and line breaks (HTML is not parsed), or not text at
+    all (a number or a list sent over RPC)."""
+    return not isinstance(value, str) or not value.strip()
 
 
 def first_line(value, length=80):

@@ -3,6 +3,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import sales_input_mixin
 from . import sales_activity_mixin
 from . import sales_workflow_mixin
 from . import sales_approval_mixin

@@ -13,7 +13,7 @@ class SalesActivityMixin(models.AbstractModel):
 
     _name = "sales.activity.mixin"
     _description = "Sales Process Activities"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["sales.input.mixin", "mail.thread", "mail.activity.mixin"]
 
     @api.multi
     def _sales_schedule(self, users, summary, date_deadline=None,

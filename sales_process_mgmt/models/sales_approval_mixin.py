@@ -1,9 +1,12 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import html_escape
 
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..lib import dates
+from ..lib.text import is_blank
+from .orm_tools import check_company, check_input
 
 APPROVAL_STATES = [
     ("draft", "Draft"),
@@ -141,6 +144,8 @@ class SalesApprovalMixin(models.AbstractModel):
 
     @api.model
     def create(self, values):
+        check_input(self, values)
+        check_company(self, values)
         user_id = values.get("user_id", self.env.uid)
         self._check_own(user_id)
         self._check_one_per_day(user_id, values.get("date") or self._fields["date"].default(
@@ -152,6 +157,8 @@ class SalesApprovalMixin(models.AbstractModel):
 
     @api.multi
     def write(self, values):
+        check_input(self, values)
+        check_company(self, values)
         if values.get("user_id"):
             self._check_own(values["user_id"])
         if "user_id" in values or "date" in values:
@@ -204,7 +211,7 @@ class SalesApprovalMixin(models.AbstractModel):
             record._after_submit()
             # sudo: the author may not read the approver's partner through the rules.
             record.message_post(
-                body=_("Submitted for approval to %s.") % approver.name,
+                body=html_escape(_("Submitted for approval to %s.") % approver.name),
                 partner_ids=[approver.sudo().partner_id.id],
                 subtype="mail.mt_comment")
             record._sales_schedule(approver, _("Approve %s") % record.display_name)
@@ -223,14 +230,14 @@ class SalesApprovalMixin(models.AbstractModel):
             record._sales_close(_("Done: %s") % self.env.user.name,
                                 "mail.mail_activity_data_todo")
             record.message_post(
-                body=_("Approved by %s.") % self.env.user.name,
+                body=html_escape(_("Approved by %s.") % self.env.user.name),
                 partner_ids=[record.user_id.sudo().partner_id.id],
                 subtype="mail.mt_comment")
         return True
 
     @api.multi
     def action_return(self, reason):
-        if not (reason or "").strip():
+        if is_blank(reason):
             raise UserError(_("Say why the document is returned."))
         self._check_may_approve()
         for record in self:
@@ -242,8 +249,8 @@ class SalesApprovalMixin(models.AbstractModel):
             record._sales_close(_("Done: %s") % self.env.user.name,
                                 "mail.mail_activity_data_todo")
             record.message_post(
-                body=_("Returned by %(user)s: %(reason)s")
-                % {"user": self.env.user.name, "reason": reason},
+                body=html_escape(_("Returned by %(user)s: %(reason)s")
+                                 % {"user": self.env.user.name, "reason": reason}),
                 partner_ids=[record.user_id.sudo().partner_id.id],
                 subtype="mail.mt_comment")
         return True

@@ -9,7 +9,7 @@ from ..lib import dates
 from ..lib.rates import EFFICIENCY_RATIOS, add_rates
 from ..lib.sql import jit_disabled
 from ..lib.targets import METRIC_KEYS
-from .orm_tools import bulk_create, bulk_write, render_qweb
+from .orm_tools import bulk_create, bulk_write, check_input, render_qweb
 
 ATTENDANCE = [
     ("present", "Present"),
@@ -240,6 +240,7 @@ class SalesDailyReport(models.Model):
 
     @api.model
     def create(self, values):
+        check_input(self, values)
         report = super(SalesDailyReport, self).create(values)
         if not self.env.context.get("sales_no_prefill"):
             report._prefill()
@@ -247,6 +248,7 @@ class SalesDailyReport(models.Model):
 
     @api.multi
     def write(self, values):
+        check_input(self, values)
         if REVIEW_FIELDS & set(values):
             for report in self:
                 if report.state != "submitted" or not report._may_approve():

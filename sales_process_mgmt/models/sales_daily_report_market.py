@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..lib.text import first_line
-from .orm_tools import check_not_blank
+from .orm_tools import check_input, check_not_blank
 from .sales_market_report import MARKET_KINDS
 
 
@@ -14,6 +14,7 @@ class SalesDailyReportMarket(models.Model):
     Report* turns it into a market situation or complaint report (R7)."""
 
     _name = "sales.daily.report.market"
+    _inherit = ["sales.input.mixin"]
     _description = "Daily Report Market Information"
     _order = "report_id, id"
 
@@ -39,11 +40,13 @@ class SalesDailyReportMarket(models.Model):
 
     @api.model
     def create(self, values):
+        check_input(self, values)
         self._check_draft(self.env["sales.daily.report"].browse(values.get("report_id")))
         return super(SalesDailyReportMarket, self).create(values)
 
     @api.multi
     def write(self, values):
+        check_input(self, values)
         if set(values) - {"market_report_id"}:
             self._check_draft(self.mapped("report_id"))
         return super(SalesDailyReportMarket, self).write(values)

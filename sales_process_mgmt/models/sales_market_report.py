@@ -2,8 +2,9 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import html_escape
 
-from .orm_tools import check_not_blank
+from .orm_tools import check_company, check_input, check_not_blank
 
 MARKET_KINDS = [
     ("consumer_feedback", "Consumer Feedback on a Product"),
@@ -122,6 +123,8 @@ class SalesMarketReport(models.Model):
 
     @api.model
     def create(self, values):
+        check_input(self, values)
+        check_company(self, values)
         if values.get("name", "/") == "/":
             values["name"] = self.env["ir.sequence"].next_by_code("sales.market.report") or "/"
         report = super(SalesMarketReport, self.with_context(
@@ -131,6 +134,7 @@ class SalesMarketReport(models.Model):
 
     @api.multi
     def write(self, values):
+        check_input(self, values)
         result = super(SalesMarketReport, self).write(values)
         if "severity" in values:
             self._escalate_at_once()
@@ -161,9 +165,10 @@ class SalesMarketReport(models.Model):
             # record rules do not give them.
             self.sudo().message_post(
                 author_id=self.env.user.partner_id.id,
-                body=_("%(severity)s market report escalated to %(people)s: %(title)s")
-                % {"severity": severity, "people": ", ".join(users.mapped("name")),
-                   "title": self.title},
+                body=html_escape(
+                    _("%(severity)s market report escalated to %(people)s: %(title)s")
+                    % {"severity": severity, "people": ", ".join(users.mapped("name")),
+                       "title": self.title}),
                 partner_ids=users.mapped("partner_id").ids,
                 subtype="mail.mt_comment")
             self._sales_schedule(

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .orm_tools import check_not_blank
+from .orm_tools import check_company, check_input, check_not_blank
 
 MEETING_KINDS = [
     ("morning", "Morning Meeting"),
@@ -74,6 +74,8 @@ class SalesMeeting(models.Model):
 
     @api.model
     def create(self, values):
+        check_input(self, values)
+        check_company(self, values)
         return super(SalesMeeting, self.with_context(mail_create_nosubscribe=True)).create(
             values)
 
@@ -92,13 +94,15 @@ class SalesMeeting(models.Model):
         members = self.env["res.users"]._sales_salespeople(self.team_id)
         already = self.coaching_ids.mapped("user_id")
         day = fields.Date.from_string(self.start[:10])
-        proposals = self.env["sales.coaching"]._candidates(members - already, day)
+        proposals = self.env["sales.coaching"]._candidates(members - already, day,
+                                                              self.company_id)
         if not proposals:
             raise UserError(_("Nobody in %s is below the coaching thresholds.")
                             % self.team_id.name)
         for user, (reason, detail) in proposals.items():
             self.env["sales.coaching"].create({
                 "meeting_id": self.id,
+                "company_id": self.company_id.id,
                 "user_id": user.id,
                 "coach_id": self.chair_id.id,
                 "date": fields.Date.to_string(day),

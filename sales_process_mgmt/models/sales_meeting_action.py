@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
+from odoo.tools import html_escape
 
-from .orm_tools import check_not_blank
+from .orm_tools import check_input, check_not_blank
 
 
 class SalesMeetingAction(models.Model):
@@ -8,6 +9,7 @@ class SalesMeetingAction(models.Model):
     activity on the meeting, due on the item's date."""
 
     _name = "sales.meeting.action"
+    _inherit = ["sales.input.mixin"]
     _description = "Sales Meeting Action Item"
     _order = "date_deadline, id"
 
@@ -27,12 +29,14 @@ class SalesMeetingAction(models.Model):
 
     @api.model
     def create(self, values):
+        check_input(self, values)
         action = super(SalesMeetingAction, self).create(values)
         action._schedule_activity()
         return action
 
     @api.multi
     def write(self, values):
+        check_input(self, values)
         result = super(SalesMeetingAction, self).write(values)
         if {"name", "user_id", "date_deadline"} & set(values):
             for action in self.filtered("activity_id"):
@@ -46,7 +50,7 @@ class SalesMeetingAction(models.Model):
         for action in self:
             action.activity_id = action.meeting_id._sales_schedule(
                 action.user_id, action.name, date_deadline=action.date_deadline,
-                note=_("Action item of the meeting %s") % action.meeting_id.name)
+                note=html_escape(_("Action item of the meeting %s") % action.meeting_id.name))
 
     @api.constrains("name")
     def _check_name(self):

@@ -11,7 +11,7 @@ class SalesTarget(models.Model):
 
     _name = "sales.target"
     _description = "Sales Target Plan"
-    _inherit = ["mail.thread"]
+    _inherit = ["sales.input.mixin", "mail.thread"]
     _order = "date_from desc, id desc"
 
     name = fields.Char(required=True, track_visibility="onchange")

@@ -15,7 +15,7 @@ from ..lib.targets import (
     owner_type,
     target_status,
 )
-from .orm_tools import cache_values
+from .orm_tools import cache_values, check_input
 
 
 class SalesTargetLine(models.Model):
@@ -349,6 +349,7 @@ class SalesTargetLine(models.Model):
 
     @api.model
     def create(self, values):
+        check_input(self, values)
         # A decomposition creates dozens of lines: no "created" message and no
         # follower on each (mail.thread is here for the activities of the warnings).
         return super(SalesTargetLine, self.with_context(

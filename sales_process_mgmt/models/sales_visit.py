@@ -7,6 +7,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.base.ir.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..lib import dates
+from ..lib.text import is_blank
+from .orm_tools import check_input
 
 PURPOSES = [
     ("new_customer", "Develop a New Customer"),
@@ -36,6 +38,7 @@ class SalesVisit(models.Model):
     """
 
     _name = "sales.visit"
+    _inherit = ["sales.input.mixin"]
     _description = "Customer Visit"
     _order = "planned_start, id"
 
@@ -202,6 +205,7 @@ class SalesVisit(models.Model):
 
     @api.model
     def create(self, values):
+        check_input(self, values)
         plan = self.env["sales.visit.plan"].browse(values.get("plan_id"))
         if plan.state == "submitted":
             raise UserError(_("The plan of %s is waiting for approval: wait for it, or "
@@ -216,6 +220,7 @@ class SalesVisit(models.Model):
 
     @api.multi
     def write(self, values):
+        check_input(self, values)
         locked = self.filtered(lambda visit: visit.planned and visit.plan_id.state != "draft")
         changed = PLANNING_FIELDS & set(values)
         if locked and changed:
@@ -257,7 +262,7 @@ class SalesVisit(models.Model):
     @api.multi
     def action_missed(self, reason):
         """Record these visits as not done, for ``reason``."""
-        if not (reason or "").strip():
+        if is_blank(reason):
             raise UserError(_("Say why the visit was not done."))
         self.write({"state": "missed", "missed_reason": reason.strip()})
         return True

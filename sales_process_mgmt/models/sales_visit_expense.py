@@ -17,6 +17,7 @@ class SalesVisitExpense(models.Model):
     links it to the employee's expense claim."""
 
     _name = "sales.visit.expense"
+    _inherit = ["sales.input.mixin"]
     _description = "Visit Expense"
     _order = "visit_id, id"
 

@@ -25,6 +25,7 @@ class SalesTargetDecompose(models.TransientModel):
     """Decompose a target line into children along one dimension."""
 
     _name = "sales.target.decompose"
+    _inherit = ["sales.input.mixin"]
     _description = "Decompose a Sales Target"
 
     line_id = fields.Many2one(

@@ -5,6 +5,7 @@ class SalesTargetDecomposeLine(models.TransientModel):
     """One part of a decomposition: the child's key, its weight and amount."""
 
     _name = "sales.target.decompose.line"
+    _inherit = ["sales.input.mixin"]
     _description = "Part of a Sales Target Decomposition"
     _order = "date_from, id"
 

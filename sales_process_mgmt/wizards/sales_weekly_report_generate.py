@@ -8,6 +8,7 @@ class SalesWeeklyReportGenerate(models.TransientModel):
     for a sales director (``sales.weekly.report.generate_week``)."""
 
     _name = "sales.weekly.report.generate"
+    _inherit = ["sales.input.mixin"]
     _description = "Make the Weekly Reports of a Week"
 
     day = fields.Date(

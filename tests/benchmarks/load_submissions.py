@@ -36,7 +36,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import odoorpc
@@ -69,14 +69,20 @@ def read_conf(db):
                   "port": int(options.get("db_port", "5432"))}
 
 
-def start_server(conf, db, port, logfile):
+def start_server(conf, db, port, logfile, workers=2, cron_threads=0, log_handlers=()):
+    """Odoo on 127.0.0.1:``port`` (``workers`` processes, 0: threaded), with
+    ``cron_threads`` cron workers; warnings and errors in ``logfile``, with
+    ``log_handlers`` ("logger:LEVEL") on top.  Returns (process, log offset)
+    once it answers."""
     command = [
         sys.executable, str(ROOT / "setup" / "odoo-bin"), "-c", str(conf), "-d", db,
         "--db-filter", "^%s$" % db, "--http-interface", "127.0.0.1",
         "--http-port", str(port), "--longpolling-port", str(port + 1),
-        "--workers", "2", "--max-cron-threads", "0",
+        "--workers", str(workers), "--max-cron-threads", str(cron_threads),
         "--log-level", "warn", "--log-handler", "odoo.modules.loading:INFO",
         "--logfile", str(logfile)]
+    for handler in log_handlers:
+        command += ["--log-handler", handler]
     log_start = logfile.stat().st_size if logfile.exists() else 0
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -144,7 +150,9 @@ def choose_day(cr, users):
                           WHERE r.user_id = ANY(%(users)s) AND r.date = d::date)
         ORDER BY d DESC LIMIT 1
     """, {"users": users})
-    return cr.fetchone()[0]
+    # A date, also when Odoo's type casters (imported with the suite's conftest)
+    # make psycopg2 return dates as text.
+    return date.fromisoformat(str(cr.fetchone()[0]))
 
 
 def visit_times(cr, user, day):

@@ -4,7 +4,7 @@
     "name": "Sales Process Management",
     "summary": "Sales targets, daily visit plans and reports, supervisor sign-off, "
                "weekly regional reports and sales meetings (销售过程管理)",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales",
     "website": "https://github.com/sales-process-mgmt/sales_process_mgmt",
     "author": "sales_process_mgmt contributors",
@@ -22,6 +22,7 @@
     ],
     "data": [
         "security/security.xml",
+        "security/multi_company.xml",
         "security/ir.model.access.csv",
         "data/sales_target_data.xml",
         "data/sales_daily_report_data.xml",

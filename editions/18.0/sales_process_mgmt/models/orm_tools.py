@@ -1,10 +1,11 @@
 """ORM helpers shared by the models (no model)."""
 
-from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo import fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..lib.sql import insert_rows, update_rows
 from ..lib.text import is_blank
+from ..lib.values import value_problem
 
 
 def check_not_blank(records, field_names):
@@ -17,6 +18,57 @@ def check_not_blank(records, field_names):
                 raise ValidationError(record.env._(
                     "Fill in '%s': spaces alone are not enough.",
                     label))
+
+
+def check_company(model, values):
+    """Refuse a document written into a company its author does not work for
+    (over RPC, an import): the multi-company rules would refuse it only after
+    the fact, with a generic access error.  In superuser mode (the scheduler,
+    the installation) any company is accepted."""
+    company_id = values.get("company_id")
+    env = model.env
+    if not company_id or env.su:
+        return
+    if not isinstance(company_id, int) or company_id not in env.user.company_ids.ids:
+        # sudo: the name of a company the user may not read, for the message.
+        company = env["res.company"].sudo().browse(
+            company_id if isinstance(company_id, int) else []).exists()
+        raise UserError(env._(
+            "You do not work for %s: write the document in one of your companies.",
+            company.name or company_id))
+
+
+def check_input(model, values):
+    """Refuse, with a message naming the field, a value of the wrong type sent
+    to ``model``'s create or write (over RPC, an import): text for a number,
+    an id that is not one, a date that is not a date, a choice not offered,
+    lines in no form the ORM understands (see ``lib.values``).  Without this
+    the database or the ORM fails and the user sees a server error."""
+    env = model.env
+    if not isinstance(values, dict):
+        raise UserError(env._("A record's values are given as field names and values."))
+    for name, value in values.items():
+        field = model._fields.get(name)
+        if field is None or isinstance(value, models.BaseModel):
+            continue
+        choices = field.get_values(env) if field.type == "selection" else ()
+        problem = value_problem(field.type, value, choices)
+        if problem:
+            label = field._description_string(env)
+            messages = {
+                "text": env._("'%s' must be text.", label),
+                "whole": env._("'%s' must be a whole number.", label),
+                "number": env._("'%s' must be a number.", label),
+                "large": env._("'%s' is too large.", label),
+                "date": env._("'%s' must be a date between 1900 and 2999 (YYYY-MM-DD).", label),
+                "datetime": env._("'%s' must be a date and time between 1900 and 2999 "
+                                  "(YYYY-MM-DD HH:MM:SS).", label),
+                "record": env._("'%s' must be a record chosen in the list.", label),
+                "choice": env._("'%s' must be one of the choices offered.", label),
+                "yes_no": env._("'%s' is either ticked or not.", label),
+                "lines": env._("The lines of '%s' are not in a form Odoo understands.", label),
+            }
+            raise UserError(messages[problem])
 
 
 def render_qweb(env, template, values):

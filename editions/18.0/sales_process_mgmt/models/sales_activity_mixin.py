@@ -15,7 +15,7 @@ class SalesActivityMixin(models.AbstractModel):
 
     _name = "sales.activity.mixin"
     _description = "Sales Process Activities"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["sales.input.mixin", "mail.thread", "mail.activity.mixin"]
 
     def _sales_schedule(self, users, summary, date_deadline=None,
                         activity_type="mail.mail_activity_data_todo", note=None):

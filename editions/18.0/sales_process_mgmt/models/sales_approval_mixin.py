@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib import dates
+from ..lib.text import is_blank
+from .orm_tools import check_company, check_input
 
 APPROVAL_STATES = [
     ("draft", "Draft"),
@@ -141,6 +143,8 @@ class SalesApprovalMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_input(self, vals)
+            check_company(self, vals)
             user_id = vals.get("user_id", self.env.uid)
             self._check_own(user_id)
             self._check_one_per_day(user_id, fields.Date.to_date(
@@ -151,6 +155,8 @@ class SalesApprovalMixin(models.AbstractModel):
             mail_create_nosubscribe=True)).create(vals_list)
 
     def write(self, vals):
+        check_input(self, vals)
+        check_company(self, vals)
         if vals.get("user_id"):
             self._check_own(vals["user_id"])
         if "user_id" in vals or "date" in vals:
@@ -226,7 +232,7 @@ class SalesApprovalMixin(models.AbstractModel):
         return True
 
     def action_return(self, reason):
-        if not (reason or "").strip():
+        if is_blank(reason):
             raise UserError(self.env._("Say why the document is returned."))
         self._check_may_approve()
         for record in self:

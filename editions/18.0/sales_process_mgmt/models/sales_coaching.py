@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.coaching import coaching_reason
+from .orm_tools import check_company, check_input
 
 COACHING_KINDS = [
     ("coaching", "Coaching"),
@@ -36,6 +37,8 @@ class SalesCoaching(models.Model):
     coach_id = fields.Many2one("res.users", required=True, index=True,
                                default=lambda self: self.env.user)
     meeting_id = fields.Many2one("sales.meeting", ondelete="set null", index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True,
+                                 default=lambda self: self.env.company)
     kind = fields.Selection(COACHING_KINDS, required=True, default="coaching")
     participant_ids = fields.Many2many(
         "res.users", "sales_coaching_participant_rel", "coaching_id", "user_id",
@@ -80,6 +83,8 @@ class SalesCoaching(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_input(self, vals)
+            check_company(self, vals)
             if "team_id" not in vals and vals.get("user_id"):
                 vals["team_id"] = self.env["res.users"].browse(
                     vals["user_id"]).sale_team_id.id
@@ -89,6 +94,7 @@ class SalesCoaching(models.Model):
         return coachings
 
     def write(self, vals):
+        check_input(self, vals)
         result = super().write(vals)
         if vals.get("follow_up_date"):
             self._schedule_follow_up()
@@ -118,16 +124,17 @@ class SalesCoaching(models.Model):
         return True
 
     @api.model
-    def _candidates(self, users, day):
+    def _candidates(self, users, day, company=None):
         """Whom to coach among ``users`` on ``day``: {user: (reason, detail)}.
 
-        The rules are ``lib.coaching.coaching_reason``'s, on the company's
-        thresholds; the figures come from two batch reads whatever the number
-        of users (``_read_coaching_figures``).
+        The rules are ``lib.coaching.coaching_reason``'s, on the thresholds of
+        ``company`` (the meeting's; the user's current company by default);
+        the figures come from two batch reads whatever the number of users
+        (``_read_coaching_figures``).
         """
         if not users:
             return {}
-        company = self.env.company
+        company = company or self.env.company
         thresholds = {"pace": company.sales_coach_achievement_threshold,
                       "efficiency": company.sales_coach_efficiency_threshold,
                       "new_months": company.sales_coach_new_months}

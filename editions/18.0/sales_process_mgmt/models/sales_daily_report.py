@@ -10,7 +10,7 @@ from ..lib import dates
 from ..lib.rates import EFFICIENCY_RATIOS, add_rates
 from ..lib.sql import jit_disabled
 from ..lib.targets import METRIC_KEYS
-from .orm_tools import bulk_create, bulk_write, delete_rows, render_qweb
+from .orm_tools import bulk_create, bulk_write, check_input, delete_rows, render_qweb
 
 ATTENDANCE = [
     ("present", "Present"),
@@ -242,12 +242,15 @@ class SalesDailyReport(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_input(self, vals)
         reports = super().create(vals_list)
         if not self.env.context.get("sales_no_prefill"):
             reports._prefill()
         return reports
 
     def write(self, vals):
+        check_input(self, vals)
         if REVIEW_FIELDS & set(vals):
             for report in self:
                 if report.state != "submitted" or not report._may_approve():

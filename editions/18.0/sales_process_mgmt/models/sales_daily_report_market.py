@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.text import first_line
-from .orm_tools import check_not_blank
+from .orm_tools import check_input, check_not_blank
 from .sales_market_report import MARKET_KINDS
 
 
@@ -12,6 +12,7 @@ class SalesDailyReportMarket(models.Model):
     Report* turns it into a market situation or complaint report (R7)."""
 
     _name = "sales.daily.report.market"
+    _inherit = ["sales.input.mixin"]
     _description = "Daily Report Market Information"
     _order = "report_id, id"
 
@@ -37,11 +38,14 @@ class SalesDailyReportMarket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_input(self, vals)
         self._check_draft(self.env["sales.daily.report"].browse(
             [vals.get("report_id") for vals in vals_list if vals.get("report_id")]))
         return super().create(vals_list)
 
     def write(self, vals):
+        check_input(self, vals)
         if set(vals) - {"market_report_id"}:
             self._check_draft(self.report_id)
         return super().write(vals)

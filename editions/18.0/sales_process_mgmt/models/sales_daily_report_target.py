@@ -10,6 +10,7 @@ class SalesDailyReportTarget(models.Model):
     ``sales.daily.report._prefill``)."""
 
     _name = "sales.daily.report.target"
+    _inherit = ["sales.input.mixin"]
     _description = "Daily Report Target Achievement"
     _order = "report_id, metric"
 

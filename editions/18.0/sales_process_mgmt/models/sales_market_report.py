@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .orm_tools import check_not_blank
+from .orm_tools import check_company, check_input, check_not_blank
 
 MARKET_KINDS = [
     ("consumer_feedback", "Consumer Feedback on a Product"),
@@ -123,6 +123,8 @@ class SalesMarketReport(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_input(self, vals)
+            check_company(self, vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("sales.market.report") or "/"
         reports = super(SalesMarketReport, self.with_context(
@@ -131,6 +133,7 @@ class SalesMarketReport(models.Model):
         return reports
 
     def write(self, vals):
+        check_input(self, vals)
         result = super().write(vals)
         if "severity" in vals:
             self._escalate_at_once()

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .orm_tools import check_not_blank
+from .orm_tools import check_company, check_input, check_not_blank
 
 MEETING_KINDS = [
     ("morning", "Morning Meeting"),
@@ -72,6 +72,9 @@ class SalesMeeting(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_input(self, vals)
+            check_company(self, vals)
         return super(SalesMeeting, self.with_context(mail_create_nosubscribe=True)).create(
             vals_list)
 
@@ -88,7 +91,8 @@ class SalesMeeting(models.Model):
         members = self.env["res.users"]._sales_salespeople(self.team_id)
         already = self.coaching_ids.user_id
         day = self.start.date()
-        proposals = self.env["sales.coaching"]._candidates(members - already, day)
+        proposals = self.env["sales.coaching"]._candidates(members - already, day,
+                                                              self.company_id)
         if not proposals:
             raise UserError(self.env._(
                 "Nobody in %s is below the coaching thresholds.",
@@ -96,6 +100,7 @@ class SalesMeeting(models.Model):
         for user, (reason, detail) in proposals.items():
             self.env["sales.coaching"].create({
                 "meeting_id": self.id,
+                "company_id": self.company_id.id,
                 "user_id": user.id,
                 "coach_id": self.chair_id.id,
                 "date": day,

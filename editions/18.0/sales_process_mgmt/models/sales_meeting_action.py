@@ -1,6 +1,8 @@
+from markupsafe import escape
+
 from odoo import api, fields, models
 
-from .orm_tools import check_not_blank
+from .orm_tools import check_input, check_not_blank
 
 
 class SalesMeetingAction(models.Model):
@@ -8,6 +10,7 @@ class SalesMeetingAction(models.Model):
     activity on the meeting, due on the item's date."""
 
     _name = "sales.meeting.action"
+    _inherit = ["sales.input.mixin"]
     _description = "Sales Meeting Action Item"
     _order = "date_deadline, id"
 
@@ -31,11 +34,14 @@ class SalesMeetingAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_input(self, vals)
         actions = super().create(vals_list)
         actions._schedule_activity()
         return actions
 
     def write(self, vals):
+        check_input(self, vals)
         result = super().write(vals)
         if {"name", "user_id", "date_deadline"} & set(vals):
             for action in self.filtered("activity_id"):
@@ -49,7 +55,8 @@ class SalesMeetingAction(models.Model):
         for action in self:
             action.activity_id = action.meeting_id._sales_schedule(
                 action.user_id, action.name, date_deadline=action.date_deadline,
-                note=self.env._("Action item of the meeting %s", action.meeting_id.name))
+                note=escape(self.env._("Action item of the meeting %s",
+                                       action.meeting_id.name)))
 
     @api.constrains("name")
     def _check_name(self):

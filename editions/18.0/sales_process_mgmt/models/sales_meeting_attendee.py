@@ -8,6 +8,7 @@ class SalesMeetingAttendee(models.Model):
     attends remotely and their report is recorded."""
 
     _name = "sales.meeting.attendee"
+    _inherit = ["sales.input.mixin"]
     _description = "Sales Meeting Attendee"
     _order = "meeting_id, id"
 

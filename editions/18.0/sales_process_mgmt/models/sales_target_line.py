@@ -15,7 +15,7 @@ from ..lib.targets import (
     owner_type,
     target_status,
 )
-from .orm_tools import cache_values
+from .orm_tools import cache_values, check_input
 
 
 class SalesTargetLine(models.Model):
@@ -359,6 +359,8 @@ class SalesTargetLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_input(self, vals)
         # A decomposition creates dozens of lines: no "created" message and no
         # follower on each (mail.thread is here for the activities of the warnings).
         return super(SalesTargetLine, self.with_context(

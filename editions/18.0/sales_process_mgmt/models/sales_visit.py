@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..lib import dates
+from ..lib.text import is_blank
+from .orm_tools import check_input
 
 PURPOSES = [
     ("new_customer", "Develop a New Customer"),
@@ -36,6 +38,7 @@ class SalesVisit(models.Model):
     """
 
     _name = "sales.visit"
+    _inherit = ["sales.input.mixin"]
     _description = "Customer Visit"
     _order = "planned_start, id"
 
@@ -205,6 +208,7 @@ class SalesVisit(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_input(self, vals)
             plan = self.env["sales.visit.plan"].browse(vals.get("plan_id"))
             if plan.state == "submitted":
                 raise UserError(self.env._(
@@ -221,6 +225,7 @@ class SalesVisit(models.Model):
         return visits
 
     def write(self, vals):
+        check_input(self, vals)
         locked = self.filtered(lambda visit: visit.planned and visit.plan_id.state != "draft")
         changed = PLANNING_FIELDS & set(vals)
         if locked and changed:
@@ -260,7 +265,7 @@ class SalesVisit(models.Model):
 
     def action_missed(self, reason):
         """Record these visits as not done, for ``reason``."""
-        if not (reason or "").strip():
+        if is_blank(reason):
             raise UserError(self.env._("Say why the visit was not done."))
         self.write({"state": "missed", "missed_reason": reason.strip()})
         return True

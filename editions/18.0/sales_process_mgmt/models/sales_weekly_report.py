@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
@@ -8,8 +9,11 @@ from ..lib import dates
 from ..lib.rates import rate
 from ..lib.sql import jit_disabled
 from ..lib.targets import METRIC_KEYS
+from ..lib.values import value_problem
 from .orm_tools import bulk_create, bulk_write, delete_rows, render_qweb
 from .sales_market_report import MARKET_KINDS
+
+_logger = logging.getLogger(__name__)
 
 # Written by the supervisor, kept by every refresh.
 SUPERVISOR_FIELDS = {"week_comment", "next_week_targets", "next_week_plan"}
@@ -156,7 +160,11 @@ class SalesWeeklyReport(models.Model):
     def action_refresh(self):
         if self.filtered(lambda report: report.state == "closed"):
             raise UserError(self.env._("The figures of a closed weekly report stay as they were."))
-        self._refresh()
+        failed = self._refresh()
+        if failed:
+            raise UserError(self.env._(
+                "The figures of %s could not be computed: the server log says why.",
+                ", ".join(failed.mapped("display_name"))))
         return True
 
     # ------------------------------------------------------------- generation
@@ -170,10 +178,15 @@ class SalesWeeklyReport(models.Model):
         Public (callable over RPC by a sales director): a report of the week
         that does not exist yet is created, one that exists is refreshed
         unless closed; what the supervisor and the director wrote is kept.
+        A team whose figures fail is logged and left out (see ``_refresh``):
+        the other teams' reports are made, and the next run makes the missing
+        one.
         """
         if not self.env.user._is_sales_director():
             raise AccessError(self.env._("Only a sales director makes the weekly reports."))
-        week_start = dates.week_start(fields.Date.to_date(day))
+        if value_problem("date", day) or not day:
+            raise UserError(self.env._("Give the day of the week as a date (YYYY-MM-DD)."))
+        week_start = dates.week_start(dates.as_date(day))
         teams = self.env["crm.team"].search([("user_id", "!=", False)])
         existing = self.search([("team_id", "in", teams.ids), ("week_start", "=", week_start)])
         # The reports are the system's: no creation or tracking message (whose
@@ -182,8 +195,12 @@ class SalesWeeklyReport(models.Model):
             self._prepare_report_values(team, week_start)
             for team in teams - existing.team_id])
         reports = existing | created
-        reports.filtered(lambda report: report.state != "closed")._refresh()
-        return reports
+        failed = reports.filtered(lambda report: report.state != "closed")._refresh()
+        # sudo: a report made in this run whose figures failed is removed, so
+        # that the next run (the scheduler's retry) makes it again; the
+        # director may not delete reports.
+        (failed & created).sudo().unlink()
+        return reports - failed
 
     @api.model
     def _prepare_report_values(self, team, week_start):
@@ -204,10 +221,15 @@ class SalesWeeklyReport(models.Model):
         distinct week whatever the number of teams and salespeople: read
         (``_read_week``), prepare (``_prepare_refresh_values`` per report, no
         query), write (one UPDATE, the target lines replaced in one DELETE and
-        one INSERT)."""
+        one INSERT).
+
+        Returns the reports whose figures could not be prepared: each failure
+        is logged with its team and leaves that report as it was, so that one
+        team's bad data does not cost the other teams their reports."""
         by_week = defaultdict(lambda: self.browse())
         for report in self:
             by_week[report.week_start] |= report
+        failed = self.browse()
         for week_start, reports in by_week.items():
             # The visits' stored figures, the orders, payments and reports
             # written in this transaction: in the database before the SQL reads.
@@ -216,14 +238,25 @@ class SalesWeeklyReport(models.Model):
             now = fields.Datetime.now()
             values, targets = {}, []
             for report in reports:
-                values[report.id] = dict(report._prepare_refresh_values(figures),
+                try:
+                    report_values = dict(report._prepare_refresh_values(figures),
                                          refreshed_at=now)
-                targets += [dict(line, weekly_report_id=report.id)
-                            for line in report._prepare_target_values(figures)]
+                    report_targets = [dict(line, weekly_report_id=report.id)
+                                      for line in report._prepare_target_values(figures)]
+                except Exception:  # pylint: disable=broad-except
+                    _logger.exception("The weekly report of team %s for the week of %s "
+                                      "could not be computed; it is left out of this run.",
+                                      report.team_id.name, week_start)
+                    failed |= report
+                    continue
+                values[report.id] = report_values
+                targets += report_targets
+            reports -= failed
             bulk_write(reports, values)
             delete_rows(self.env["sales.weekly.report.target"], "weekly_report_id",
                         reports.ids)
             bulk_create(self.env["sales.weekly.report.target"], targets)
+        return failed
 
     def _read_week(self, start):
         """Everything the reports of these teams need for the week of ``start``."""
@@ -373,12 +406,11 @@ class SalesWeeklyReport(models.Model):
 
     def _abnormal_customers(self, params):
         """{team id: (HTML, count)}: customers with overdue invoices, customers
-        who ordered in the last year but not in the company's number of weeks,
-        customers with an open complaint."""
+        who ordered in the last year but not in their company's number of weeks
+        (the orders' company: a team's report has its company's settings,
+        whoever refreshes it), customers with an open complaint."""
         cr = self.env.cr
-        company = self.env.company
-        params = dict(params, cutoff=params["end"] - timedelta(weeks=company.sales_abnormal_weeks),
-                      year_ago=params["end"] - timedelta(days=365))
+        params = dict(params, year_ago=params["end"] - timedelta(days=365))
         # The customers' stored names come with the rows: thousands of rows in a
         # large company, where display_name would go partner by partner.  The
         # last order is compared on its local date, the week's days being local.
@@ -404,7 +436,7 @@ class SalesWeeklyReport(models.Model):
             WHERE so.state = 'sale' AND so.team_id = ANY(%%(teams)s)
               AND %(local)s <= %%(end)s
             GROUP BY so.team_id, cp.id
-            HAVING MAX(%(local)s) < %%(cutoff)s
+            HAVING MAX(%(local)s) < %%(end)s::date - 7 * MIN(company.sales_abnormal_weeks)
                AND MAX(%(local)s) >= %%(year_ago)s""" % {"local": local_date}, params)
         silent = cr.fetchall()
         complaints = self.env["sales.market.report"].sudo().search([

@@ -9,6 +9,7 @@ class SalesWeeklyReportTarget(models.Model):
     against its share of the monthly targets, and the month to date."""
 
     _name = "sales.weekly.report.target"
+    _inherit = ["sales.input.mixin"]
     _description = "Weekly Report Target Achievement"
     _order = "weekly_report_id, metric"
 

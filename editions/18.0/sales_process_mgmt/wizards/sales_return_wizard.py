@@ -12,6 +12,7 @@ class SalesReturnWizard(models.TransientModel):
     selected in a list) go back to their authors; they keep their contents."""
 
     _name = "sales.return.wizard"
+    _inherit = ["sales.input.mixin"]
     _description = "Return to the Salesperson"
 
     reason = fields.Text(required=True)

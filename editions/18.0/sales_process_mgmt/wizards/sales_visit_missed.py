@@ -10,6 +10,7 @@ class SalesVisitMissed(models.TransientModel):
     as not done."""
 
     _name = "sales.visit.missed"
+    _inherit = ["sales.input.mixin"]
     _description = "Visit Not Done"
 
     reason = fields.Char(string="Why Not Done", required=True)

@@ -1,0 +1,24 @@
+from odoo import api, models
+
+from .orm_tools import check_input
+
+
+class SalesInputMixin(models.AbstractModel):
+    """Every document of the addon refuses values of the wrong type with a
+    clear message (``orm_tools.check_input``), whoever sends them: the web
+    client sends the right types, an import or an RPC integration may not.
+    Overrides of ``create`` and ``write`` that read the values before calling
+    ``super()`` check them first themselves."""
+
+    _name = "sales.input.mixin"
+    _description = "Checked Input"
+
+    @api.model
+    def create(self, values):
+        check_input(self, values)
+        return super(SalesInputMixin, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        check_input(self, values)
+        return super(SalesInputMixin, self).write(values)
