@@ -44,10 +44,11 @@ MODELS = ["sales.visit.plan", "sales.visit", "sales.visit.expense", "sales.daily
           "sales.weekly.report.target"]
 
 
-def outcome(call):
-    """"ok", or the name of the exception the server answered with."""
+def outcome(function, *args):
+    """"ok", or the name of the exception the server answered with when
+    called with ``args``."""
     try:
-        call()
+        function(*args)
     except odoorpc.error.RPCError as error:
         return error.info.get("data", {}).get("name", "?")
     return "ok"
@@ -134,12 +135,9 @@ def test_hostile_values_never_give_a_server_error(odoo_rpc, records, model):
     server_errors = []
     for name, ftype in _writable_fields(odoo_rpc, model):
         for value in HOSTILE[ftype]:
-            for operation, call in (
-                    ("write", lambda: odoo_rpc.execute_kw(model, "write",
-                                                          [[record], {name: value}])),
-                    ("create", lambda: odoo_rpc.execute_kw(model, "create",
-                                                           [{name: value}]))):
-                result = outcome(call)
+            for operation, args in (("write", [[record], {name: value}]),
+                                    ("create", [{name: value}])):
+                result = outcome(odoo_rpc.execute_kw, model, operation, args)
                 if result != "ok" and result not in CLEAN:
                     server_errors.append((operation, name, repr(value)[:40], result))
     assert server_errors == []
@@ -150,13 +148,13 @@ def test_hostile_values_never_give_a_server_error(odoo_rpc, records, model):
                                           ("sales.visit", "action_missed")])
 def test_buttons_taking_text_refuse_what_is_not_text(odoo_rpc, records, model, method):
     for value in (5, ["a"], {"a": 1}, None, "   "):
-        result = outcome(lambda: odoo_rpc.execute_kw(model, method, [[records[model]], value]))
+        result = outcome(odoo_rpc.execute_kw, model, method, [[records[model]], value])
         assert result == "odoo.exceptions.UserError", (value, result)
 
 
 def test_the_weekly_report_refuses_a_day_that_is_not_a_date(odoo_rpc, records):
     for value in ("abc", "2026-13-45", 20260101, ["2026-03-10"], None, "0001-01-01"):
-        result = outcome(lambda: odoo_rpc.env["sales.weekly.report"].generate_week(value))
+        result = outcome(odoo_rpc.env["sales.weekly.report"].generate_week, value)
         assert result == "odoo.exceptions.UserError", (value, result)
 
 
@@ -167,9 +165,8 @@ def test_any_text_is_stored_as_it_was_written(odoo_rpc, records, text):
     """Whatever text a salesperson writes into a market report (control
     characters, other scripts, markup) comes back as written."""
     if "\x00" in text:  # PostgreSQL refuses NUL in text: refused, cleanly
-        assert outcome(lambda: odoo_rpc.execute_kw(
-            "sales.market.report", "write",
-            [[records["sales.market.report"]], {"description": text}])) in CLEAN | {"ok"}
+        assert outcome(odoo_rpc.execute_kw, "sales.market.report", "write",
+                       [[records["sales.market.report"]], {"description": text}]) in CLEAN | {"ok"}
         return
     odoo_rpc.execute_kw("sales.market.report", "write",
                         [[records["sales.market.report"]], {"description": text}])
