@@ -69,11 +69,12 @@ def read_conf(db):
                   "port": int(options.get("db_port", "5432"))}
 
 
-def start_server(conf, db, port, logfile, workers=2, cron_threads=0, log_handlers=()):
+def start_server(conf, db, port, logfile, workers=2, cron_threads=0, log_handlers=(),
+                 options=()):
     """Odoo on 127.0.0.1:``port`` (``workers`` processes, 0: threaded), with
     ``cron_threads`` cron workers; warnings and errors in ``logfile``, with
-    ``log_handlers`` ("logger:LEVEL") on top.  Returns (process, log offset)
-    once it answers."""
+    ``log_handlers`` ("logger:LEVEL") on top, and other command line
+    ``options``.  Returns (process, log offset) once it answers."""
     command = [
         sys.executable, str(ROOT / "setup" / "odoo-bin"), "-c", str(conf), "-d", db,
         "--db-filter", "^%s$" % db, "--http-interface", "127.0.0.1",
@@ -83,6 +84,7 @@ def start_server(conf, db, port, logfile, workers=2, cron_threads=0, log_handler
         "--logfile", str(logfile)]
     for handler in log_handlers:
         command += ["--log-handler", handler]
+    command += list(options)
     log_start = logfile.stat().st_size if logfile.exists() else 0
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
