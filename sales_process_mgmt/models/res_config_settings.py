@@ -20,3 +20,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_coach_new_months", readonly=False)
     sales_abnormal_weeks = fields.Integer(
         related="company_id.sales_abnormal_weeks", readonly=False)
+    sales_visit_days_a = fields.Integer(related="company_id.sales_visit_days_a", readonly=False)
+    sales_visit_days_b = fields.Integer(related="company_id.sales_visit_days_b", readonly=False)
+    sales_visit_days_c = fields.Integer(related="company_id.sales_visit_days_c", readonly=False)

@@ -1,7 +1,8 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ResPartner(models.Model):
@@ -29,6 +30,18 @@ class ResPartner(models.Model):
                                                compute="_compute_sales_counts")
     sales_complaint_count = fields.Integer(string="Complaint Count",
                                            compute="_compute_sales_counts")
+
+    sales_customer_class = fields.Selection(
+        [("a", "A"), ("b", "B"), ("c", "C")], string="Visit Class", index=True,
+        help="How often the customer is visited: every so many days set for each class "
+             "in the settings. Empty: no visit frequency.")
+    sales_visit_due_date = fields.Date(
+        string="Next Visit Due", compute="_compute_sales_visit_due",
+        help="The last visit plus the days of the customer's visit class.")
+    sales_visit_overdue = fields.Boolean(
+        string="Visit Overdue", compute="_compute_sales_visit_due",
+        search="_search_sales_visit_overdue",
+        help="Not visited within the days of its visit class (or never visited).")
 
     is_competitor = fields.Boolean(
         string="Competitor",
@@ -63,6 +76,34 @@ class ResPartner(models.Model):
             done = partner.sales_visit_ids.filtered(
                 lambda visit: visit.state == "done").mapped("date")
             partner.sales_last_visit_date = max(done) if done else False
+
+    @api.depends("sales_customer_class", "sales_last_visit_date")
+    def _compute_sales_visit_due(self):
+        """The due day of the next visit, in the days of the partner's company
+        (the user's for a partner shared by all companies)."""
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        for partner in self:
+            company = partner.company_id or self.env.user.company_id
+            days = company._sales_visit_days().get(partner.sales_customer_class)
+            if not days:
+                partner.sales_visit_due_date = False
+                partner.sales_visit_overdue = False
+                continue
+            last = partner.sales_last_visit_date
+            due = fields.Date.from_string(last) + timedelta(days=days) if last else today
+            partner.sales_visit_due_date = fields.Date.to_string(due)
+            partner.sales_visit_overdue = not last or due < today
+
+    def _search_sales_visit_overdue(self, operator, value):
+        """Overdue today, in the days of the user's company."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search the overdue customers with 'is set' or 'is not set'."))
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        domain = self.env.user.company_id._sales_overdue_domain(today)
+        if (operator == "=") == value:
+            return domain
+        # Without a class, a customer is never overdue (SQL's NOT skips NULLs).
+        return ["|", ("sales_customer_class", "=", False), "!"] + domain
 
     def _compute_sales_counts(self):
         """The visits, market reports and complaints the user may read, of each

@@ -4,7 +4,7 @@
     "name": "Sales Process Management",
     "summary": "Sales targets, daily visit plans and reports, supervisor sign-off, "
                "weekly regional reports and sales meetings (销售过程管理)",
-    "version": "18.0.1.7.0",
+    "version": "18.0.1.8.0",
     "category": "Sales",
     "website": "https://github.com/sales-process-mgmt/sales_process_mgmt",
     "author": "sales_process_mgmt contributors",
@@ -32,6 +32,7 @@
         "wizards/sales_return_wizard_views.xml",
         "wizards/sales_visit_missed_views.xml",
         "wizards/sales_visit_schedule_views.xml",
+        "wizards/sales_visit_suggest_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
         "views/sales_visit_plan_views.xml",

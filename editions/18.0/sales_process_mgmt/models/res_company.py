@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 
 class ResCompany(models.Model):
@@ -39,6 +42,38 @@ class ResCompany(models.Model):
         string="Abnormal after Weeks without Order", default=4,
         help="The weekly report lists as abnormal the customers who ordered in the "
              "last year but not in this many weeks.")
+
+    sales_visit_days_a = fields.Integer(
+        string="Visit Class A every (days)", default=7,
+        help="A customer of visit class A is overdue this many days after its last visit.")
+    sales_visit_days_b = fields.Integer(
+        string="Visit Class B every (days)", default=14,
+        help="A customer of visit class B is overdue this many days after its last visit.")
+    sales_visit_days_c = fields.Integer(
+        string="Visit Class C every (days)", default=30,
+        help="A customer of visit class C is overdue this many days after its last visit.")
+
+    def _sales_visit_days(self):
+        """{visit class: days between visits} of this company."""
+        self.ensure_one()
+        return {"a": self.sales_visit_days_a, "b": self.sales_visit_days_b,
+                "c": self.sales_visit_days_c}
+
+    def _sales_overdue_domain(self, day):
+        """The domain of the partners overdue for a visit on ``day`` (a date) in
+        this company's days: a visit class, and no visit done within its days."""
+        self.ensure_one()
+        return expression.OR([
+            ["&", ("sales_customer_class", "=", visit_class), "|",
+             ("sales_last_visit_date", "=", False),
+             ("sales_last_visit_date", "<", day - timedelta(days=days))]
+            for visit_class, days in sorted(self._sales_visit_days().items())])
+
+    @api.constrains("sales_visit_days_a", "sales_visit_days_b", "sales_visit_days_c")
+    def _check_sales_visit_days(self):
+        for company in self:
+            if min(company._sales_visit_days().values()) < 1:
+                raise ValidationError(self.env._("A customer is visited every one day or more."))
 
     def _sales_directors(self):
         """Who receives escalated market reports and submitted weekly reports:

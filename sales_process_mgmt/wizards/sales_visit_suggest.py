@@ -1,0 +1,153 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import dates
+
+# The order of the reasons: one line per customer or lead, for its first reason.
+PRIORITY = ("collection", "complaint", "order", "service", "new_customer")
+HORIZON_DAYS = 7  # opportunities whose activity or expected closing is this close
+
+
+class SalesVisitSuggest(models.TransientModel):
+    """*Suggest Visits* on a visit plan: the customers and leads of the plan's
+    salesperson the ERP says need a visit on the plan's day, with the purpose
+    and the reason; the salesperson ticks those to add.
+
+    The reasons, each read with one query whatever the number of customers:
+    overdue invoices (collection, with the amount due), opportunities with an
+    activity or an expected closing in the next days (order taking), open
+    complaints (complaint handling), customers overdue for the visit frequency
+    of their class (service), leads never visited nor planned (new customer
+    development).  Only the salesperson's own customers, opportunities and
+    leads are proposed, never another's; those already in the plan are not.
+    """
+
+    _name = "sales.visit.suggest"
+    _inherit = ["sales.input.mixin"]
+    _description = "Suggest Visits"
+
+    plan_id = fields.Many2one("sales.visit.plan", required=True, ondelete="cascade")
+    line_ids = fields.One2many("sales.visit.suggest.line", "wizard_id", string="Suggestions")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super(SalesVisitSuggest, self).default_get(fields_list)
+        plan = self.env["sales.visit.plan"].browse(
+            values.get("plan_id") or self.env.context.get("active_id"))
+        if plan:
+            values["plan_id"] = plan.id
+            values["line_ids"] = [(0, 0, line) for line in self._suggestions(plan)]
+        return values
+
+    @api.model
+    def _suggestions(self, plan):
+        """[values of a suggestion line] for ``plan``, in PRIORITY order."""
+        user, day = plan.user_id, plan.date
+        horizon = fields.Date.to_string(fields.Date.from_string(day)
+                                        + timedelta(days=HORIZON_DAYS))
+        found = []
+        # sudo (each read below): the suggestions are the salesperson's, whoever
+        # of the salesperson, the supervisor or a director opens them; each
+        # read is limited to the salesperson's own customers and leads.
+        for group in self.env["account.invoice"].sudo().read_group(
+                [("type", "=", "out_invoice"), ("state", "=", "open"),
+                 ("date_due", "<", day), ("user_id", "=", user.id),
+                 ("company_id", "=", plan.company_id.id)],
+                ["partner_id", "residual_company_signed"], ["partner_id"]):
+            found.append({"partner_id": group["partner_id"][0], "purpose": "collection",
+                          "amount_due": group["residual_company_signed"],
+                          "reason": _("Overdue invoices")})
+        for lead in self.env["crm.lead"].sudo().search_read(
+                [("type", "=", "opportunity"), ("user_id", "=", user.id),
+                 ("probability", "<", 100), "|",
+                 ("activity_date_deadline", "<=", horizon), "&",
+                 ("date_deadline", ">=", day), ("date_deadline", "<=", horizon)],
+                ["name", "partner_id", "activity_date_deadline", "date_deadline"]):
+            when = lead["activity_date_deadline"] or lead["date_deadline"]
+            found.append({"lead_id": lead["id"],
+                          "partner_id": lead["partner_id"] and lead["partner_id"][0],
+                          "purpose": "order",
+                          "reason": _("%(lead)s: next step on %(date)s")
+                          % {"lead": lead["name"], "date": when}})
+        for report in self.env["sales.market.report"].sudo().search_read(
+                [("is_complaint", "=", True),
+                 ("state", "in", ("new", "acknowledged", "in_progress")),
+                 ("partner_id", "!=", False), "|", "|",
+                 ("user_id", "=", user.id), ("reporter_id", "=", user.id),
+                 ("partner_id.user_id", "=", user.id)],
+                ["name", "title", "partner_id"]):
+            found.append({"partner_id": report["partner_id"][0], "purpose": "complaint",
+                          "reason": _("Open complaint %(name)s: %(title)s") % report})
+        overdue = plan.company_id._sales_overdue_domain(fields.Date.from_string(day))
+        never = _("never")  # translated once, not once per customer
+        for partner in self.env["res.partner"].sudo().search_read(
+                [("user_id", "=", user.id)] + overdue,
+                ["sales_last_visit_date", "sales_customer_class"]):
+            last = partner["sales_last_visit_date"]
+            found.append({"partner_id": partner["id"], "purpose": "service",
+                          "reason": _("Class %(class)s, last visit %(date)s")
+                          % {"class": partner["sales_customer_class"].upper(),
+                             "date": last or never}})
+        for lead in self.env["crm.lead"].sudo().search_read(
+                [("type", "=", "lead"), ("user_id", "=", user.id),
+                 ("sales_last_visit_date", "=", False), ("sales_next_visit_date", "=", False)],
+                ["name", "partner_id"]):
+            found.append({"lead_id": lead["id"],
+                          "partner_id": lead["partner_id"] and lead["partner_id"][0],
+                          "purpose": "new_customer",
+                          "reason": _("New lead %s, never visited") % lead["name"]})
+        return self._merge(plan, found)
+
+    @api.model
+    def _merge(self, plan, found):
+        """One line per customer (or lead without customer), for its first
+        reason in PRIORITY order, the others added to its reason; none for
+        what the plan already visits."""
+        planned = {("partner", visit.partner_id.id) for visit in plan.visit_ids
+                   if visit.partner_id} | {("lead", visit.lead_id.id)
+                                           for visit in plan.visit_ids if visit.lead_id}
+        lines = {}
+        for item in sorted(found, key=lambda item: PRIORITY.index(item["purpose"])):
+            key = ("partner", item["partner_id"]) if item.get("partner_id") \
+                else ("lead", item["lead_id"])
+            if key in planned or (item.get("lead_id") and ("lead", item["lead_id"]) in planned):
+                continue
+            if key in lines:
+                line = lines[key]
+                line["reason"] = "%s; %s" % (line["reason"], item["reason"])
+                line.setdefault("lead_id", item.get("lead_id"))
+                continue
+            lines[key] = dict(item, selected=False)
+        return list(lines.values())
+
+    @api.multi
+    def action_add(self):
+        """Add the ticked suggestions to the plan, an hour each from 9:00 (the
+        salesperson's time), after the visits already planned that day."""
+        self.ensure_one()
+        plan = self.plan_id
+        chosen = self.line_ids.filtered("selected")
+        if not chosen:
+            raise UserError(_("Tick the visits to add."))
+        if plan.state == "submitted":
+            raise UserError(_("The plan of %s is waiting for approval: wait for it, or ask "
+                              "for it back, before adding a visit.") % plan.date)
+        tz_name = plan.user_id._sales_tz_name(plan.company_id)
+        start = dates.local_to_utc(tz_name, fields.Date.from_string(plan.date), 9.0)
+        stops = [fields.Datetime.from_string(stop) for stop in plan.visit_ids.mapped(
+            "planned_stop")]
+        start = max([start] + stops)
+        for line in chosen:
+            self.env["sales.visit"].create({
+                "plan_id": plan.id,
+                "partner_id": line.partner_id.id,
+                "lead_id": line.lead_id.id,
+                "purpose": line.purpose,
+                "note": line.reason,
+                "planned_start": fields.Datetime.to_string(start),
+                "planned_stop": fields.Datetime.to_string(start + timedelta(hours=1)),
+            })
+            start += timedelta(hours=1)
+        return {"type": "ir.actions.act_window_close"}
