@@ -4,7 +4,7 @@
     "name": "Sales Process Management",
     "summary": "Sales targets, daily visit plans and reports, supervisor sign-off, "
                "weekly regional reports and sales meetings (销售过程管理)",
-    "version": "11.0.1.8.0",
+    "version": "11.0.1.9.0",
     "category": "Sales",
     "website": "https://github.com/sales-process-mgmt/sales_process_mgmt",
     "author": "sales_process_mgmt contributors",
@@ -49,6 +49,7 @@
         "views/crm_team_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
+        "views/sale_order_views.xml",
         "views/sales_target_line_views.xml",
         "views/sales_target_views.xml",
         "report/sales_target_analysis_views.xml",

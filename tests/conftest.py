@@ -19,7 +19,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from edition import VERSION, close_environment, forget, new_environment, odoo_command, registry
+from edition import (
+    VERSION,
+    autocommit,
+    close_environment,
+    forget,
+    new_environment,
+    odoo_command,
+    registry,
+)
 
 import odoo
 from odoo.tests.common import get_db_name
@@ -184,7 +192,7 @@ def demo_database():
     yield _DEMO["db"], _DEMO["conf"]
     odoo.sql_db.close_db(_DEMO["db"])
     with odoo.sql_db.db_connect("postgres").cursor() as cr:
-        cr.autocommit(True)
+        autocommit(cr)
         cr.execute('DROP DATABASE IF EXISTS "%s"' % _DEMO["db"])
 
 

@@ -295,3 +295,11 @@ def new_company(env, name):
     the addon's documents need none)."""
     return env["res.company"].create({"name": name,
                                       "currency_id": env.ref("base.main_company").currency_id.id})
+
+
+def autocommit(cr):
+    """Let ``cr`` run statements outside a transaction (DROP DATABASE)."""
+    if VERSION < 13:
+        cr.autocommit(True)
+    else:
+        cr._cnx.autocommit = True

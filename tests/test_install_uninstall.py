@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from edition import VERSION
+
 import odoo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +27,18 @@ with getattr(odoo.api.Environment, "manage", contextlib.nullcontext)():
 """
 
 
+# The salespeople of the demo's regions (Odoo 18: team memberships, names
+# translatable and stored as JSON).
+REGION_MEMBERS = (
+    "SELECT count(*) FROM res_users u JOIN crm_team t ON t.id = u.sale_team_id "
+    "WHERE t.name IN ('East Region', 'North Region', 'South Region') AND u.id <> t.user_id"
+    if VERSION < 13 else
+    "SELECT count(DISTINCT m.user_id) FROM crm_team_member m "
+    "JOIN crm_team t ON t.id = m.crm_team_id WHERE m.active "
+    "AND t.name->>'en_US' IN ('East Region', 'North Region', 'South Region') "
+    "AND m.user_id <> t.user_id")
+
+
 def _sql(db, query):
     connection = odoo.sql_db.db_connect(db)
     with connection.cursor() as cr:
@@ -40,10 +54,7 @@ def test_install_with_demo_data_then_uninstall_cleanly(demo_database):
                     "('director', 'supervisor', 'salesperson', 'executive') ORDER BY login") == [
         ("director",), ("executive",), ("salesperson",), ("supervisor",)]
     # The demo story: three regions of four salespeople, four weeks of history.
-    assert _sql(db, "SELECT count(*) FROM res_users u JOIN crm_team t "
-                    "ON t.id = u.sale_team_id WHERE t.name IN "
-                    "('East Region', 'North Region', 'South Region') "
-                    "AND u.id <> t.user_id") == [(12,)]
+    assert _sql(db, REGION_MEMBERS) == [(12,)]
     for table, at_least in (("sales_visit_plan", 150), ("sales_daily_report", 100),
                             ("sales_market_report", 8), ("sales_weekly_report", 6),
                             ("sales_coaching", 1), ("account_payment", 20)):

@@ -16,4 +16,4 @@ class SalesVisitSuggestLine(models.TransientModel):
     lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity")
     purpose = fields.Selection(PURPOSES, required=True)
     reason = fields.Char(string="Why")
-    amount_due = fields.Float(string="Amount Due", digits=(16, 2))
+    amount_due = fields.Float(digits=(16, 2))

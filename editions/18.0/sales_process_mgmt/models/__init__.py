@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import crm_lead
+from . import sale_order
 from . import res_users
 from . import sales_input_mixin
 from . import sales_activity_mixin

@@ -1,0 +1,54 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+from ..lib import dates
+
+
+class SaleOrder(models.Model):
+    """An order shows the visits it came from (R2, R5): chosen on the order, or
+    found when it is confirmed (the visit of its salesperson to its customer on
+    the order's day, in the salesperson's time zone), or added to the visit
+    when the visit's results are recorded.  The visit then counts as
+    effective."""
+
+    _inherit = "sale.order"
+
+    sales_visit_ids = fields.Many2many(
+        "sales.visit", "sales_visit_sale_order_rel", "order_id", "visit_id",
+        string="From Visits", copy=False,
+        domain="[('partner_id', 'child_of', partner_id)]",
+        help="The customer visits this order came from.")
+
+    @api.multi
+    def action_confirm(self):
+        result = super(SaleOrder, self).action_confirm()
+        self._sales_link_visits()
+        return result
+
+    def _sales_link_visits(self):
+        """Link each order without a visit to its salesperson's visits of its
+        customer on the order's day: one search for all the orders."""
+        orders = self.filtered(lambda order: not order.sales_visit_ids and order.user_id)
+        if not orders:
+            return
+        days = {order: dates.local_date(order.user_id._sales_tz_name(order.company_id),
+                                        fields.Datetime.from_string(order.date_order))
+                for order in orders}
+        # sudo: the link is made whoever confirms the order (a salesperson may
+        # confirm a colleague's order the rules let them read).
+        visits = self.env["sales.visit"].sudo().search([
+            ("user_id", "in", orders.mapped("user_id").ids),
+            ("partner_id", "child_of", orders.mapped("partner_id.commercial_partner_id").ids),
+            ("date", "in", sorted({fields.Date.to_string(day) for day in days.values()})),
+            ("state", "!=", "missed"),
+        ])
+        by_key = defaultdict(list)
+        for visit in visits:
+            by_key[(visit.user_id.id, visit.partner_id.commercial_partner_id.id,
+                    visit.date)].append(visit.id)
+        for order in orders:
+            found = by_key.get((order.user_id.id, order.partner_id.commercial_partner_id.id,
+                                fields.Date.to_string(days[order])))
+            if found:
+                order.sudo().write({"sales_visit_ids": [(4, visit_id) for visit_id in found]})
