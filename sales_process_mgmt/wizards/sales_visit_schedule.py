@@ -31,6 +31,20 @@ class SalesVisitSchedule(models.TransientModel):
     purpose = fields.Selection(PURPOSES, required=True, default="order")
     note = fields.Text(string="Notes")
 
+    @api.model
+    def _action_open(self, partner, lead=None):
+        """The window of *Plan a Visit* for ``partner`` or ``lead`` (the buttons
+        of the lead, the opportunity and the customer)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Plan a Visit"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": partner.id,
+                        "default_lead_id": lead.id if lead else False},
+        }
+
     @api.multi
     def action_confirm(self):
         """Add the visit to the plan of the day and open that plan."""

@@ -69,12 +69,4 @@ class CrmLead(models.Model):
     def action_sales_plan_visit(self):
         """Open *Plan a Visit* for this lead or opportunity."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Plan a Visit"),
-            "res_model": "sales.visit.schedule",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_lead_id": self.id,
-                        "default_partner_id": self.partner_id.id},
-        }
+        return self.env["sales.visit.schedule"]._action_open(self.partner_id, self)

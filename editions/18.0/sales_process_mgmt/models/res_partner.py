@@ -140,14 +140,7 @@ class ResPartner(models.Model):
     def action_sales_plan_visit(self):
         """Open *Plan a Visit* for this customer."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Plan a Visit"),
-            "res_model": "sales.visit.schedule",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_id": self.id},
-        }
+        return self.env["sales.visit.schedule"]._action_open(self)
 
     def _sales_open(self, xmlid, domain):
         self.ensure_one()

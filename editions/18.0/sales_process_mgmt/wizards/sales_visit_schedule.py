@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib import dates
@@ -26,6 +26,20 @@ class SalesVisitSchedule(models.TransientModel):
     duration = fields.Float(required=True, default=1.0, help="In hours.")
     purpose = fields.Selection(PURPOSES, required=True, default="order")
     note = fields.Text(string="Notes")
+
+    @api.model
+    def _action_open(self, partner, lead=None):
+        """The window of *Plan a Visit* for ``partner`` or ``lead`` (the buttons
+        of the lead, the opportunity and the customer)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Plan a Visit"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": partner.id,
+                        "default_lead_id": lead.id if lead else False},
+        }
 
     def action_confirm(self):
         """Add the visit to the plan of the day and open that plan."""
