@@ -1,6 +1,8 @@
 """Sales targets (R2): actuals from Odoo's records, decomposition, early warning,
 bad input and access.  Every expected figure is worked out in the comments."""
 
+from unittest.mock import patch
+
 import pytest
 from edition import VERSION, as_text, as_user, cancel_order, flush, forget, invalidate
 from freezegun import freeze_time
@@ -248,6 +250,33 @@ def test_cron_warns_salesperson_and_supervisor_once(s, march_orders):
         ("res_model", "=", "sales.target.line"), ("res_id", "=", behind.id)]) == 2
     assert not s.env["mail.activity"].search([
         ("res_model", "=", "sales.target.line"), ("res_id", "=", on_track.id)])
+
+
+@freeze_time("2026-03-16 10:00:00")
+def test_cron_computes_the_progress_once_whatever_the_lines_behind(s, march_orders):
+    """Each activity the warning creates empties the cache (it subscribes its
+    user); the summaries come from one computation of all the lines' progress,
+    not one per line (a worker's time limit killed the action on a company's
+    hundreds of lines)."""
+    lines = s.env["sales.target.line"]
+    for user in (s.alice, s.bob, s.carol):
+        for metric in ("sales", "margin", "collections"):
+            s.line(metric, *MARCH, target=100000.0, user_id=user)
+    facts = type(s.env["sales.target.fact"])
+    computed = []
+    original = facts._line_actuals
+
+    def counting(model, line_ids, *args, **kwargs):
+        computed.append(len(line_ids))
+        return original(model, line_ids, *args, **kwargs)
+
+    with patch.object(facts, "_line_actuals", counting):
+        warned = lines._cron_warn_behind().filtered(lambda line: line.target_id == s.plan)
+    assert len(computed) == 1, computed
+    assert len(warned) == 9
+    summaries = s.env["mail.activity"].search([
+        ("res_model", "=", "sales.target.line"), ("res_id", "in", warned.ids)]).mapped("summary")
+    assert len(summaries) == 9 * 2 and all("% achieved" in text for text in summaries)
 
 
 # ---------------------------------------------------------------- bad input

@@ -389,13 +389,20 @@ class SalesTargetLine(models.Model):
         running = self.search([
             ("date_from", "<=", today), ("date_to", ">=", today), ("warning_date", "=", False),
         ])
-        behind = running._with_status(("behind", "at_risk"))
+        # The progress of all the lines at once, and the summaries from it: an
+        # activity subscribes its user, which empties the cache, and reading a
+        # line's rates afterwards would compute the progress of every line
+        # again (a company's hundreds of lines, once per line).
+        values = running._progress_values(today)
+        behind = running.filtered(
+            lambda line: values[line.id]["status"] in ("behind", "at_risk"))
         for line in behind:
             line._sales_schedule(
                 line.user_id | line._supervisor(),
                 self.env._(
                     "Behind target: %(achieved).0f%% achieved, %(expected).0f%% expected",
-                    achieved=line.achievement_rate, expected=line.expected_rate),
+                    achieved=values[line.id]["achievement_rate"],
+                    expected=values[line.id]["expected_rate"]),
                 activity_type="sales_process_mgmt.mail_activity_type_target_behind")
         behind.write({"warning_date": today})
         return behind
