@@ -11,6 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 from edition import (
     ADDONS,
+    VERSION,
     as_text,
     as_user,
     flush,
@@ -349,12 +350,20 @@ def _pdf_text(content):
 
 
 @pytest.fixture
-def real_pdf(monkeypatch, tmp_path):
+def real_pdf(monkeypatch, tmp_path, env):
     """Odoo 11 returns HTML instead of PDF under tests unless a report directory
-    is set: render the real PDF with wkhtmltopdf."""
+    is set: render the real PDF with wkhtmltopdf.
+
+    Odoo 18's reports load their web font from the server (``report.url``, else
+    ``web.base.url``): wkhtmltopdf draws its letters as outlines, with no text
+    for ``pdftotext`` to read.  Where the suite's server is running, the PDF is
+    made without it (the system fonts), so that its text can be checked; the
+    layout itself is the same."""
     import odoo
 
     monkeypatch.setitem(odoo.tools.config.options, "test_report_directory", str(tmp_path))
+    if VERSION >= 13:
+        env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
 
 
 def test_weekly_and_daily_report_pdf(week, real_pdf):
