@@ -159,14 +159,16 @@ def test_the_weekly_report_refuses_a_day_that_is_not_a_date(odoo_rpc, records):
 
 
 @given(text=st.text(min_size=1, max_size=300))
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_text_is_stored_as_it_was_written(odoo_rpc, records, text):
     """Whatever text a salesperson writes into a market report (control
-    characters, other scripts, markup) comes back as written."""
-    if "\x00" in text:  # PostgreSQL refuses NUL in text: refused, cleanly
+    characters, other scripts, markup) comes back as written; text that is
+    only blank, or holds a NUL character (which PostgreSQL refuses), is
+    refused with a message."""
+    if "\x00" in text or not text.strip():
         assert outcome(odoo_rpc.execute_kw, "sales.market.report", "write",
-                       [[records["sales.market.report"]], {"description": text}]) in CLEAN | {"ok"}
+                       [[records["sales.market.report"]], {"description": text}]) in CLEAN
         return
     odoo_rpc.execute_kw("sales.market.report", "write",
                         [[records["sales.market.report"]], {"description": text}])

@@ -64,3 +64,24 @@ def test_the_visit_found_is_the_salespersons_visit_to_the_customers_company(s):
     contact = s.env["res.partner"].create({"name": "Buyer", "parent_id": s.shop_x.id})
     order = confirm_at(s, s.alice, contact, "2026-03-10 05:00:00")
     assert order.sales_visit_ids == s.visit
+
+
+def test_an_order_links_only_its_customers_visits_the_user_may_change(s):
+    """Bob cannot make his order come from Alice's visit (another salesperson's
+    visit he may not change); Alice cannot link a visit to another customer."""
+    from edition import customer_values
+    from targets_scenario import refused
+
+    from odoo.exceptions import AccessError, ValidationError
+
+    bobs = s.order(s.bob, s.shop_x, "2026-03-10 03:00:00", [(s.bread, 1, 10.0)],
+                   confirm=False)
+    with refused(s.env, AccessError):
+        as_user(bobs, s.bob).write({"sales_visit_ids": [(4, s.visit.id)]})
+    other = s.env["res.partner"].create(customer_values(name="Other Shop", is_company=True))
+    alices = s.order(s.alice, other, "2026-03-10 03:00:00", [(s.bread, 1, 10.0)],
+                     confirm=False)
+    with refused(s.env, ValidationError, "another customer"):
+        as_user(alices, s.alice).write({"sales_visit_ids": [(4, s.visit.id)]})
+    invalidate(s.visit)
+    assert not s.visit.order_ids

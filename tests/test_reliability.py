@@ -8,7 +8,7 @@ import threading
 from unittest.mock import patch
 
 import pytest
-from edition import CUSTOMER, VERSION, as_user, flush
+from edition import CUSTOMER, VERSION, as_text, as_user, flush
 from targets_scenario import Scenario
 
 from odoo.exceptions import UserError
@@ -47,6 +47,31 @@ def test_one_team_failing_does_not_cost_the_other_teams_their_weekly_report(env,
 
     made = weekly._cron_generate("2026-03-16")
     assert {s.north, s.south} <= set(made.mapped("team_id"))
+    assert weekly.search_count([("team_id", "in", (s.north | s.south).ids),
+                                ("week_start", "=", MONDAY)]) == 2
+
+
+def test_the_next_mondays_run_makes_the_report_a_failure_left_out(env):
+    """South's report of the week of 9 March failed on Monday 16 March; the run
+    of Monday 23 March makes it, with the week of 16 March of both teams."""
+    s = Scenario(env)
+    flush(env)
+    env.cr.execute("UPDATE crm_team SET create_date = '2026-01-01' WHERE id IN %s",
+                   (tuple((s.north | s.south).ids),))
+    weekly = env["sales.weekly.report"]
+    model_class = type(weekly)
+    prepare = model_class._prepare_refresh_values
+
+    def failing_for_south(report, figures):
+        if report.team_id == s.south:
+            raise RuntimeError("injected failure")
+        return prepare(report, figures)
+
+    with patch.object(model_class, "_prepare_refresh_values", failing_for_south):
+        weekly._cron_generate("2026-03-16")
+    made = weekly._cron_generate("2026-03-23")
+    assert {(report.team_id, as_text(report.week_start)) for report in made} >= {
+        (s.north, "2026-03-16"), (s.south, "2026-03-16"), (s.south, MONDAY)}
     assert weekly.search_count([("team_id", "in", (s.north | s.south).ids),
                                 ("week_start", "=", MONDAY)]) == 2
 

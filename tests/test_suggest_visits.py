@@ -172,3 +172,11 @@ def test_the_queries_do_not_grow_with_the_customers(s):
     flush(s.env)
     many = queries()
     assert many == few, (few, many)
+
+
+def test_an_executive_cannot_read_suggestions(s):
+    from odoo.exceptions import AccessError
+
+    with freeze_time("%s 01:00:00" % DAY):
+        with refused(s.env, AccessError, "(?i)suggest visits"):
+            suggest(s, s.executive)

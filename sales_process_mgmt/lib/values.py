@@ -51,7 +51,7 @@ def value_problem(ftype, value, choices=()):
         # PostgreSQL stores no NUL character in text.
         return None if isinstance(value, str) and "\x00" not in value else "text"
     if ftype == "integer":
-        if not is_number(value) or value != int(value):
+        if not is_number(value) or not math.isfinite(value) or value != int(value):
             return "whole"
         return None if abs(value) <= INT_LIMIT else "large"
     if ftype in ("float", "monetary"):

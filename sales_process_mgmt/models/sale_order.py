@@ -1,6 +1,7 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..lib import dates
 
@@ -20,6 +21,28 @@ class SaleOrder(models.Model):
         domain="[('partner_id', 'child_of', partner_id)]",
         help="The customer visits this order came from.")
 
+    @api.constrains("sales_visit_ids")
+    def _check_sales_visit_ids(self):
+        """An order comes from visits to its own customer that the user may
+        change and whose day is not reported yet (the link makes the visit
+        effective).  The link found on confirmation is the system's (sudo)."""
+        if self.env.uid == SUPERUSER_ID:
+            return
+        for order in self:
+            visits = order.sales_visit_ids
+            customer = order.partner_id.commercial_partner_id
+            other = visits.filtered(
+                lambda visit, customer=customer: visit.partner_id.commercial_partner_id
+                != customer)
+            if other:
+                raise ValidationError(_("%s is a visit to another customer than the order's.")
+                                      % other[0].display_name)
+            visits.check_access_rule("write")
+            frozen = visits._reports_frozen()
+            if frozen:
+                raise ValidationError(_("The daily report of %s is submitted: its visits can "
+                                        "no longer change.") % frozen[0].date)
+
     @api.multi
     def action_confirm(self):
         result = super(SaleOrder, self).action_confirm()
@@ -32,8 +55,11 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda order: not order.sales_visit_ids and order.user_id)
         if not orders:
             return
-        days = {order: dates.local_date(order.user_id._sales_tz_name(order.company_id),
-                                        fields.Datetime.from_string(order.date_order))
+        # The day the order is confirmed (Odoo 11 keeps the quotation's date in
+        # date_order and the confirmation's in confirmation_date).
+        days = {order: dates.local_date(
+                    order.user_id._sales_tz_name(order.company_id),
+                    fields.Datetime.from_string(order.confirmation_date or order.date_order))
                 for order in orders}
         # sudo: the link is made whoever confirms the order (a salesperson may
         # confirm a colleague's order the rules let them read).

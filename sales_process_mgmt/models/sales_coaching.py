@@ -95,6 +95,7 @@ class SalesCoaching(models.Model):
     @api.multi
     def write(self, values):
         check_input(self, values)
+        check_company(self, values)
         result = super(SalesCoaching, self).write(values)
         if values.get("follow_up_date"):
             self._schedule_follow_up()

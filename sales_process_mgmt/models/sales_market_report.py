@@ -135,6 +135,7 @@ class SalesMarketReport(models.Model):
     @api.multi
     def write(self, values):
         check_input(self, values)
+        check_company(self, values)
         result = super(SalesMarketReport, self).write(values)
         if "severity" in values:
             self._escalate_at_once()

@@ -80,6 +80,12 @@ class SalesMeeting(models.Model):
             values)
 
     @api.multi
+    def write(self, values):
+        check_input(self, values)
+        check_company(self, values)
+        return super(SalesMeeting, self).write(values)
+
+    @api.multi
     def action_held(self):
         self.write({"state": "held"})
         return True

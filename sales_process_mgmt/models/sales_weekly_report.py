@@ -1,6 +1,6 @@
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -185,9 +185,13 @@ class SalesWeeklyReport(models.Model):
             raise AccessError(_("Only a sales director makes the weekly reports."))
         if value_problem("date", day) or not day:
             raise UserError(_("Give the day of the week as a date (YYYY-MM-DD)."))
-        day = dates.as_date(day)
-        week_start = fields.Date.to_string(dates.week_start(day))
-        teams = self.env["crm.team"].search([("user_id", "!=", False)])
+        week_start = fields.Date.to_string(dates.week_start(dates.as_date(day)))
+        return self._generate(self.env["crm.team"].search([("user_id", "!=", False)]),
+                              week_start)
+
+    def _generate(self, teams, week_start):
+        """Make or refresh the reports of ``teams`` for the week of ``week_start``
+        (see ``generate_week``)."""
         existing = self.search([("team_id", "in", teams.ids), ("week_start", "=", week_start)])
         created = self.browse()
         # The reports are the system's: no creation or tracking message (whose
@@ -211,9 +215,22 @@ class SalesWeeklyReport(models.Model):
 
     @api.model
     def _cron_generate(self, today=None):
-        """Every Monday: the reports of the week just ended (see ``generate_week``)."""
+        """Every Monday: the reports of the week just ended (see ``generate_week``),
+        and those of the week before that a failure left out."""
         today = fields.Date.from_string(today or fields.Date.context_today(self))
-        return self.generate_week(dates.previous_week_start(today))
+        previous = dates.previous_week_start(today)
+        reports = self.generate_week(previous)
+        # A team whose report of the week before failed (see ``_refresh``) gets
+        # it now; a team made after that week gets none.
+        earlier = fields.Date.to_string(previous - timedelta(weeks=1))
+        teams = self.env["crm.team"].search([
+            ("user_id", "!=", False),
+            ("create_date", "<", fields.Datetime.to_string(datetime.combine(previous, time())))])
+        made = self.search([("team_id", "in", teams.ids), ("week_start", "=", earlier)])
+        missing = teams - made.mapped("team_id")
+        if missing:
+            reports |= self._generate(missing, earlier)
+        return reports
 
     # ----------------------------------------------------------------- figures
 

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..lib import dates
 
@@ -37,6 +37,13 @@ class SalesVisitSuggest(models.TransientModel):
         plan = self.env["sales.visit.plan"].browse(
             values.get("plan_id") or self.env.context.get("active_id"))
         if plan:
+            # The suggestions read amounts due and leads as superuser: only
+            # for someone who may change the plan (not an executive).
+            if not self.env.user.has_group("sales_process_mgmt.group_salesperson"):
+                raise AccessError(_("Only the salespeople, their supervisors and the sales "
+                                    "directors suggest visits."))
+            plan.check_access_rights("write")
+            plan.check_access_rule("write")
             values["plan_id"] = plan.id
             values["line_ids"] = [(0, 0, line) for line in self._suggestions(plan)]
         return values
@@ -55,12 +62,15 @@ class SalesVisitSuggest(models.TransientModel):
                 [("type", "=", "out_invoice"), ("state", "=", "open"),
                  ("date_due", "<", day), ("user_id", "=", user.id),
                  ("company_id", "=", plan.company_id.id)],
-                ["partner_id", "residual_company_signed"], ["partner_id"]):
-            found.append({"partner_id": group["partner_id"][0], "purpose": "collection",
+                ["commercial_partner_id", "residual_company_signed"],
+                ["commercial_partner_id"]):
+            found.append({"partner_id": group["commercial_partner_id"][0],
+                          "purpose": "collection",
                           "amount_due": group["residual_company_signed"],
                           "reason": _("Overdue invoices")})
         for lead in self.env["crm.lead"].sudo().search_read(
                 [("type", "=", "opportunity"), ("user_id", "=", user.id),
+                 ("company_id", "in", [plan.company_id.id, False]),
                  ("probability", "<", 100), "|",
                  ("activity_date_deadline", "<=", horizon), "&",
                  ("date_deadline", ">=", day), ("date_deadline", "<=", horizon)],
@@ -72,7 +82,7 @@ class SalesVisitSuggest(models.TransientModel):
                           "reason": _("%(lead)s: next step on %(date)s")
                           % {"lead": lead["name"], "date": when}})
         for report in self.env["sales.market.report"].sudo().search_read(
-                [("is_complaint", "=", True),
+                [("is_complaint", "=", True), ("company_id", "=", plan.company_id.id),
                  ("state", "in", ("new", "acknowledged", "in_progress")),
                  ("partner_id", "!=", False), "|", "|",
                  ("user_id", "=", user.id), ("reporter_id", "=", user.id),
@@ -83,7 +93,8 @@ class SalesVisitSuggest(models.TransientModel):
         overdue = plan.company_id._sales_overdue_domain(fields.Date.from_string(day))
         never = _("never")  # translated once, not once per customer
         for partner in self.env["res.partner"].sudo().search_read(
-                [("user_id", "=", user.id)] + overdue,
+                [("user_id", "=", user.id), ("company_id", "in", [plan.company_id.id, False])]
+                + overdue,
                 ["sales_last_visit_date", "sales_customer_class"]):
             last = partner["sales_last_visit_date"]
             found.append({"partner_id": partner["id"], "purpose": "service",
@@ -92,6 +103,7 @@ class SalesVisitSuggest(models.TransientModel):
                              "date": last or never}})
         for lead in self.env["crm.lead"].sudo().search_read(
                 [("type", "=", "lead"), ("user_id", "=", user.id),
+                 ("company_id", "in", [plan.company_id.id, False]),
                  ("sales_last_visit_date", "=", False), ("sales_next_visit_date", "=", False)],
                 ["name", "partner_id"]):
             found.append({"lead_id": lead["id"],

@@ -24,7 +24,7 @@ class ResPartner(models.Model):
     sales_last_visit_date = fields.Date(
         string="Last Visit", compute="_compute_sales_last_visit_date", store=True,
         index=True, compute_sudo=True,
-        help="The day of the last visit done to this customer, by anyone.")
+        help="The day of the last visit done to this customer or its contacts, by anyone.")
     sales_visit_count = fields.Integer(string="Visit Count", compute="_compute_sales_counts")
     sales_market_report_count = fields.Integer(string="Market Report Count",
                                                compute="_compute_sales_counts")
@@ -70,13 +70,15 @@ class ResPartner(models.Model):
                     distributor=served.sales_distributor_id.display_name,
                     customer=served.display_name))
 
-    @api.depends("sales_visit_ids.state", "sales_visit_ids.date")
+    @api.depends("sales_visit_ids.state", "sales_visit_ids.date",
+                 "child_ids.sales_visit_ids.state", "child_ids.sales_visit_ids.date")
     def _compute_sales_last_visit_date(self):
-        """From the visits in the cache (read for all the partners at once),
-        whoever's visits they are (computed as superuser)."""
+        """From the visits to the partner and to its contacts, in the cache (read
+        for all the partners at once), whoever's visits they are (computed as
+        superuser): a visit to a company's buyer is a visit to the company."""
         for partner in self:
-            done = partner.sales_visit_ids.filtered(
-                lambda visit: visit.state == "done").mapped("date")
+            visits = partner.sales_visit_ids | partner.child_ids.mapped("sales_visit_ids")
+            done = visits.filtered(lambda visit: visit.state == "done").mapped("date")
             partner.sales_last_visit_date = max(done) if done else False
 
     @api.depends("sales_customer_class", "sales_last_visit_date")

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..lib import dates
 
@@ -19,6 +20,30 @@ class SaleOrder(models.Model):
         string="From Visits", copy=False,
         domain="[('partner_id', 'child_of', partner_id)]",
         help="The customer visits this order came from.")
+
+    @api.constrains("sales_visit_ids")
+    def _check_sales_visit_ids(self):
+        """An order comes from visits to its own customer that the user may
+        change and whose day is not reported yet (the link makes the visit
+        effective).  The link found on confirmation is the system's (sudo)."""
+        if self.env.su:
+            return
+        for order in self:
+            visits = order.sales_visit_ids
+            customer = order.partner_id.commercial_partner_id
+            other = visits.filtered(
+                lambda visit, customer=customer: visit.partner_id.commercial_partner_id
+                != customer)
+            if other:
+                raise ValidationError(self.env._(
+                    "%(visit)s is a visit to another customer than the order's.",
+                    visit=other[0].display_name))
+            visits.check_access_rule("write")
+            frozen = visits._reports_frozen()
+            if frozen:
+                raise ValidationError(self.env._(
+                    "The daily report of %s is submitted: its visits can no longer change.",
+                    frozen[0].date))
 
     def action_confirm(self):
         result = super().action_confirm()

@@ -95,6 +95,7 @@ class SalesCoaching(models.Model):
 
     def write(self, vals):
         check_input(self, vals)
+        check_company(self, vals)
         result = super().write(vals)
         if vals.get("follow_up_date"):
             self._schedule_follow_up()

@@ -134,6 +134,7 @@ class SalesMarketReport(models.Model):
 
     def write(self, vals):
         check_input(self, vals)
+        check_company(self, vals)
         result = super().write(vals)
         if "severity" in vals:
             self._escalate_at_once()

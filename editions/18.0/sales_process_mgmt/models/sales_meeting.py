@@ -78,6 +78,11 @@ class SalesMeeting(models.Model):
         return super(SalesMeeting, self.with_context(mail_create_nosubscribe=True)).create(
             vals_list)
 
+    def write(self, vals):
+        check_input(self, vals)
+        check_company(self, vals)
+        return super().write(vals)
+
     def action_held(self):
         self.write({"state": "held"})
         return True

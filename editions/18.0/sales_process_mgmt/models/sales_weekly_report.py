@@ -1,6 +1,6 @@
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -187,7 +187,12 @@ class SalesWeeklyReport(models.Model):
         if value_problem("date", day) or not day:
             raise UserError(self.env._("Give the day of the week as a date (YYYY-MM-DD)."))
         week_start = dates.week_start(dates.as_date(day))
-        teams = self.env["crm.team"].search([("user_id", "!=", False)])
+        return self._generate(self.env["crm.team"].search([("user_id", "!=", False)]),
+                              week_start)
+
+    def _generate(self, teams, week_start):
+        """Make or refresh the reports of ``teams`` for the week of ``week_start``
+        (see ``generate_week``)."""
         existing = self.search([("team_id", "in", teams.ids), ("week_start", "=", week_start)])
         # The reports are the system's: no creation or tracking message (whose
         # author, the director or the scheduler, may have no e-mail address).
@@ -210,9 +215,20 @@ class SalesWeeklyReport(models.Model):
 
     @api.model
     def _cron_generate(self, today=None):
-        """Every Monday: the reports of the week just ended (see ``generate_week``)."""
+        """Every Monday: the reports of the week just ended (see ``generate_week``),
+        and those of the week before that a failure left out."""
         today = fields.Date.to_date(today) or fields.Date.context_today(self)
-        return self.generate_week(dates.previous_week_start(today))
+        previous = dates.previous_week_start(today)
+        reports = self.generate_week(previous)
+        # A team whose report of the week before failed (see ``_refresh``) gets
+        # it now; a team made after that week gets none.
+        earlier = previous - timedelta(weeks=1)
+        teams = self.env["crm.team"].search([
+            ("user_id", "!=", False), ("create_date", "<", datetime.combine(previous, time()))])
+        made = self.search([("team_id", "in", teams.ids), ("week_start", "=", earlier)])
+        if teams - made.team_id:
+            reports |= self._generate(teams - made.team_id, earlier)
+        return reports
 
     # ----------------------------------------------------------------- figures
 
