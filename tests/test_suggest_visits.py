@@ -180,3 +180,17 @@ def test_an_executive_cannot_read_suggestions(s):
     with freeze_time("%s 01:00:00" % DAY):
         with refused(s.env, AccessError, "(?i)suggest visits"):
             suggest(s, s.executive)
+
+
+def test_no_more_visits_than_the_day_holds(s):
+    """A visit planned until 23:00 (Shanghai) leaves one hour: two ticked
+    suggestions are refused with the number that fits, nothing is added."""
+    s.plan.write({"visit_ids": [(0, 0, {
+        "partner_id": s.shop_y.id, "purpose": "service",
+        "planned_start": "%s 14:00:00" % DAY, "planned_stop": "%s 15:00:00" % DAY})]})
+    with freeze_time("%s 01:00:00" % DAY):
+        wizard, lines = suggest(s, s.alice)
+        lines["Debtor Shop"].selected = lines["Class A Shop"].selected = True
+        with refused(s.env, UserError, "Only 1 visits"):
+            wizard.action_add()
+    assert len(s.plan.visit_ids) == 1

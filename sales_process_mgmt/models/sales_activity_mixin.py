@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import html_escape
 
 
 class SalesActivityMixin(models.AbstractModel):
@@ -59,8 +60,10 @@ class SalesActivityMixin(models.AbstractModel):
 
     @api.multi
     def _sales_close(self, feedback=None, activity_type=None, users=None):
-        """Mark the open activities of these records done, with ``feedback``."""
-        self._sales_activities(activity_type, users).action_feedback(feedback or False)
+        """Mark the open activities of these records done, with ``feedback``
+        (text, escaped: Odoo 11 shows the feedback as HTML)."""
+        self._sales_activities(activity_type, users).action_feedback(
+            html_escape(feedback) if feedback else False)
 
     @api.model
     def _sales_notify(self, users, body, subject=None):

@@ -211,7 +211,9 @@ class SalesWeeklyReport(models.Model):
     def _prepare_report_values(self, team, week_start):
         """The values of the new weekly report of ``team`` for the week of ``week_start``."""
         return {"team_id": team.id, "week_start": week_start,
-                "company_id": team.company_id.id or self.env.user.company_id.id}
+                # A team shared by all companies: its leader's company.
+                "company_id": (team.company_id.id or team.user_id.company_id.id
+                               or self.env.user.company_id.id)}
 
     @api.model
     def _cron_generate(self, today=None):

@@ -151,6 +151,11 @@ class SalesVisitSuggest(models.TransientModel):
         stops = [fields.Datetime.from_string(stop) for stop in plan.visit_ids.mapped(
             "planned_stop")]
         start = max([start] + stops)
+        day_end = dates.local_to_utc(tz_name, fields.Date.from_string(plan.date), 24.0)
+        fit = max(0, int((day_end - start).total_seconds() // 3600))
+        if len(chosen) > fit:
+            raise UserError(_("Only %s visits of an hour fit in the day after 9:00 and the "
+                              "visits already planned: tick fewer.") % fit)
         for line in chosen:
             self.env["sales.visit"].create({
                 "plan_id": plan.id,

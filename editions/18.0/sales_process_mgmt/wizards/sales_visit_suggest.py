@@ -148,6 +148,12 @@ class SalesVisitSuggest(models.TransientModel):
         tz_name = plan.user_id._sales_tz_name(plan.company_id)
         start = max([dates.local_to_utc(tz_name, plan.date, 9.0)]
                     + plan.visit_ids.mapped("planned_stop"))
+        day_end = dates.local_to_utc(tz_name, plan.date, 24.0)
+        fit = max(0, int((day_end - start).total_seconds() // 3600))
+        if len(chosen) > fit:
+            raise UserError(self.env._(
+                "Only %s visits of an hour fit in the day after 9:00 and the visits already "
+                "planned: tick fewer.", fit))
         for line in chosen:
             self.env["sales.visit"].create({
                 "plan_id": plan.id,
