@@ -38,7 +38,10 @@ def test_hostile_names_do_not_run_in_the_browser(odoo_rpc, odoo_server, page):
     page.locator(".o_main_navbar, .o_main_content").first.wait_for(state="visible")
 
     for model, record in (("sales.weekly.report", weekly), ("sales.market.report", market)):
-        page.goto("%s/web#id=%s&model=%s&view_type=form" % (odoo_server, record, model))
+        # A URL of its own (not only another #hash of /web): the web client
+        # starts on the record, whatever it was still loading.
+        page.goto("%s/web?open=%s#id=%s&model=%s&view_type=form"
+                  % (odoo_server, model, record, model))
         form = page.locator(".o_form_view").first
         form.wait_for(state="visible")
         expect(form).to_contain_text(HOSTILE)
