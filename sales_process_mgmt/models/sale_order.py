@@ -37,11 +37,13 @@ class SaleOrder(models.Model):
             if other:
                 raise ValidationError(_("%s is a visit to another customer than the order's.")
                                       % other[0].display_name)
-            visits.check_access_rule("write")
-            frozen = visits._reports_frozen()
-            if frozen:
-                raise ValidationError(_("The daily report of %s is submitted: its visits can "
-                                        "no longer change.") % frozen[0].date)
+        # The rights and the reported days of all the orders' visits at once.
+        visits = self.mapped("sales_visit_ids")
+        visits.check_access_rule("write")
+        frozen = visits._reports_frozen()
+        if frozen:
+            raise ValidationError(_("The daily report of %s is submitted: its visits can "
+                                    "no longer change.") % frozen[0].date)
 
     @api.multi
     def action_confirm(self):

@@ -38,12 +38,14 @@ class SaleOrder(models.Model):
                 raise ValidationError(self.env._(
                     "%(visit)s is a visit to another customer than the order's.",
                     visit=other[0].display_name))
-            visits.check_access_rule("write")
-            frozen = visits._reports_frozen()
-            if frozen:
-                raise ValidationError(self.env._(
-                    "The daily report of %s is submitted: its visits can no longer change.",
-                    frozen[0].date))
+        # The rights and the reported days of all the orders' visits at once.
+        visits = self.sales_visit_ids
+        visits.check_access_rule("write")
+        frozen = visits._reports_frozen()
+        if frozen:
+            raise ValidationError(self.env._(
+                "The daily report of %s is submitted: its visits can no longer change.",
+                frozen[0].date))
 
     def action_confirm(self):
         result = super().action_confirm()
