@@ -72,8 +72,10 @@ def s(env):
 
 
 def suggest(s, user):
-    wizard = as_user(s.env["sales.visit.suggest"], user).with_context(
-        active_id=s.plan.id).create({})
+    """*Suggest Visits* on the plan, as ``user`` clicks it."""
+    action = as_user(s.plan, user).action_suggest_visits()
+    wizard = as_user(s.env[action["res_model"]], user).with_context(
+        action["context"]).create({})
     return wizard, {(line.partner_id.name or line.lead_id.name): line
                     for line in wizard.line_ids}
 

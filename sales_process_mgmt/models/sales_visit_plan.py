@@ -68,6 +68,14 @@ class SalesVisitPlan(models.Model):
         return True
 
     @api.multi
+    def action_suggest_visits(self):
+        """Open *Suggest Visits* on this plan."""
+        self.ensure_one()
+        action = self.env.ref("sales_process_mgmt.sales_visit_suggest_action").read()[0]
+        action["context"] = {"active_id": self.id, "active_model": self._name}
+        return action
+
+    @api.multi
     def action_open_visits_calendar(self):
         self.ensure_one()
         action = self.env.ref("sales_process_mgmt.sales_visit_action").read()[0]

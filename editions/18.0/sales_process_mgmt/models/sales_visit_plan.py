@@ -64,6 +64,14 @@ class SalesVisitPlan(models.Model):
             })
         return True
 
+    def action_suggest_visits(self):
+        """Open *Suggest Visits* on this plan."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_process_mgmt.sales_visit_suggest_action")
+        action["context"] = {"active_id": self.id, "active_model": self._name}
+        return action
+
     def action_open_visits_calendar(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
