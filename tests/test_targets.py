@@ -403,7 +403,8 @@ def test_analysis_rows_follow_the_same_rules(s, lines, march_orders):
                for row in rows}
     assert by_user == {False: (600.0, 320.0), s.alice.id: (300.0, 250.0),
                        s.bob.id: (300.0, 70.0)}
-    assert len(as_user(analysis, s.director).search([("target_id", "=", s.plan.id)])) == 6
+    # Two rows per line, its target and its actual: 6 lines, 12 rows.
+    assert len(as_user(analysis, s.director).search([("target_id", "=", s.plan.id)])) == 12
 
 
 @freeze_time("2026-03-16 10:00:00")

@@ -49,3 +49,63 @@ def owner_type(team, user, distributor):
     if team:
         return "team"
     return "company"
+
+
+def _rank_sql(column, keys):
+    """SQL: the rank (1, 2, ...) of the value of ``column`` among ``keys``."""
+    return "CASE %s %s ELSE 0 END" % (column, " ".join(
+        "WHEN '%s' THEN %d" % (key, rank) for rank, key in enumerate(keys, 1)))
+
+
+def metric_rank_sql(alias):
+    """SQL: a number for the metric of the target line ``alias``."""
+    return _rank_sql("%s.metric" % alias, METRIC_KEYS)
+
+
+def grain_rank_sql(alias, categ_depth):
+    """SQL: a number for the grain of the target line ``alias``: its level,
+    its kind of period and the depth of its product category (SQL
+    ``categ_depth``, 0 without one).  Lines of the same grain never nest in
+    one another (a team's line and its salespeople's, a year and its months,
+    a category and its sub-categories are of different grains)."""
+    return "(%s) * 10000 + (%s) * 1000 + LEAST(%s, 999)" % (
+        _rank_sql("%s.owner_type" % alias, [key for key, _label in OWNER_TYPES]),
+        _rank_sql("%s.period_type" % alias, [key for key, _label in PERIOD_TYPES]),
+        categ_depth)
+
+
+def group_figures(group):
+    """The figures of a group of target analysis rows (a read_group result
+    with the sums of target_amount and actual_amount and the minimum and
+    maximum of metric and grain): all empty (False) when the group mixes
+    metrics or grains, whose figures cannot be added; else the achievement
+    as the ratio of the sums, actual / target × 100 (0 without a target)."""
+    mixed = (group.get("metric_min") != group.get("metric_max")
+             or group.get("grain_min") != group.get("grain_max"))
+    if mixed:
+        return dict.fromkeys(("target_amount", "actual_amount", "gap_amount", "amount",
+                              "achievement_rate"), False)
+    target = group.get("target_amount") or 0.0
+    actual = group.get("actual_amount") or 0.0
+    return {"achievement_rate": 100.0 * actual / target if target else 0.0}
+
+
+def _group_key(group, names):
+    return tuple(tuple(value) if isinstance(value, list) else value
+                 for value in (group.get(name) for name in names))
+
+
+def blank_mixed_metrics(groups, by_metric, names, measures):
+    """Empty (False) the ``measures`` of the read_group ``groups`` (grouped by
+    ``names``) that hold targets of more than one metric, whose figures are of
+    different units (amounts and numbers of customers); ``by_metric`` are the
+    same groups split by metric."""
+    metrics = {}
+    for group in by_metric:
+        metrics.setdefault(_group_key(group, names), set()).add(group.get("metric"))
+    for group in groups:
+        if len(metrics.get(_group_key(group, names), ())) > 1:
+            for name in measures:
+                if name in group:
+                    group[name] = False
+    return groups

@@ -12,6 +12,7 @@ from ..lib.targets import (
     OWNER_TYPES,
     PERIOD_TYPES,
     STATUSES,
+    blank_mixed_metrics,
     owner_type,
     target_status,
 )
@@ -98,6 +99,13 @@ class SalesTargetLine(models.Model):
         selection=STATUSES,
         compute="_compute_progress",
         search="_search_status",
+    )
+    behind_now = fields.Boolean(
+        string="Behind Now",
+        compute="_compute_behind_now",
+        search="_search_behind_now",
+        help="The period of the target is running and its status is behind or at risk "
+             "(achievement below the share of the period elapsed).",
     )
     warning_date = fields.Date(
         string="Warned On",
@@ -194,6 +202,47 @@ class SalesTargetLine(models.Model):
             "status": target_status(bool(date_from) and date_from <= today, target,
                                     achievement, expected, threshold or 0.0),
         }
+
+    def _compute_behind_now(self):
+        today = fields.Date.context_today(self)
+        if isinstance(today, str):
+            today = fields.Date.from_string(today)
+        running = self.filtered(
+            lambda line: isinstance(line.id, int) and line.date_from and line.date_to
+            and dates.as_date(line.date_from) <= today <= dates.as_date(line.date_to))
+        behind = running._with_status(("behind", "at_risk"))
+        for line in self:
+            line.behind_now = line in behind
+
+    def _search_behind_now(self, operator, value):
+        """Lines of a running period that are behind or at risk: a period that
+        has ended is not "behind" any more (its target was missed)."""
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on targets behind."))
+        today = fields.Date.context_today(self)
+        running = self.search([("date_from", "<=", today), ("date_to", ">=", today)])
+        behind = running._with_status(("behind", "at_risk"))
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", behind.ids)]
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """The groups of a list of targets, without a total target where a
+        group holds several metrics (an amount and a number of customers are
+        not added): one more aggregate, the same groups split by metric."""
+        groups = super(SalesTargetLine, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        names = groupby[:1] if lazy else groupby
+        measures = [name for name in ("target_amount",)
+                    if name in {spec.split(":")[0].strip() for spec in fields}]
+        if not names or not measures or "metric" in names or not groups:
+            return groups
+        read = [name.split(":")[0] for name in names] + ["metric"]  # Odoo 11 reads the keys
+        by_metric = super(SalesTargetLine, self).read_group(
+            domain, read, names + ["metric"], lazy=False)
+        return blank_mixed_metrics(groups, by_metric, names, measures)
 
     def _search_status(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
@@ -385,12 +434,14 @@ class SalesTargetLine(models.Model):
         values = running._progress_values(fields.Date.from_string(today))
         behind = running.filtered(
             lambda line: values[line.id]["status"] in ("behind", "at_risk"))
-        summary = _("Behind target: %(achieved).0f%% achieved, %(expected).0f%% expected")
         for line in behind:
+            figures = {"achieved": values[line.id]["achievement_rate"],
+                       "expected": values[line.id]["expected_rate"]}
             line._sales_schedule(
                 line.user_id | line._supervisor(),
-                summary % {"achieved": values[line.id]["achievement_rate"],
-                           "expected": values[line.id]["expected_rate"]},
+                lambda self, figures=figures: _(
+                    "Behind target: %(achieved).0f%% achieved, %(expected).0f%% expected")
+                % figures,
                 activity_type="sales_process_mgmt.mail_activity_type_target_behind")
         behind.write({"warning_date": today})
         return behind

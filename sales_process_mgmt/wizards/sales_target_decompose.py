@@ -52,7 +52,8 @@ class SalesTargetDecompose(models.TransientModel):
         required=True,
         default="even",
         help="By last year's actuals: each part's weight is its actual of the same metric "
-             "in the same period one year earlier.",
+             "in the same period one year earlier; a part whose actual was below zero (more "
+             "returns than sales, a loss) gets no share.",
     )
     line_ids = fields.One2many("sales.target.decompose.line", "wizard_id", string="Parts")
 
@@ -103,7 +104,9 @@ class SalesTargetDecompose(models.TransientModel):
                 % {"line": self.line_id.display_name, "allowed": self.allowed_dimensions}}}
         parts = self._propose_parts()
         if self.method == "last_year":
-            weights = self._last_year_weights(parts)
+            # Below zero, a part's actual gives it no share: a negative weight
+            # would make the others' parts larger than the target itself.
+            weights = [max(weight or 0.0, 0.0) for weight in self._last_year_weights(parts)]
         else:
             weights = [1.0] * len(parts)
         self.line_ids = [(5, 0, 0)] + [
@@ -125,10 +128,16 @@ class SalesTargetDecompose(models.TransientModel):
         if self.dimension == "team":
             salespeople = users._sales_salespeople()
             supervisors = self.env.ref("sales_process_mgmt.group_supervisor").sudo().users
+            # The teams of the sales process in the plan's company: with salespeople
+            # of the company, or led by one of its supervisors (a director is a
+            # supervisor too, and is not enough to make a team of Odoo's one).
+            directors = self.env.ref("sales_process_mgmt.group_director").sudo().users
+            leaders = (supervisors - directors).filtered(lambda user: user.company_id == company)
+            teams = salespeople.filtered(lambda user: user.company_id == company).mapped(
+                "sale_team_id")
             records = self.env["crm.team"].search(
                 [("company_id", "in", [company.id, False])]).filtered(
-                lambda team: team.user_id in supervisors or team in salespeople.mapped(
-                    "sale_team_id"))
+                lambda team: team.user_id in leaders or team in teams)
         elif self.dimension == "user":
             records = users._sales_salespeople(parent.team_id).filtered(
                 lambda user: user.company_id == company).sorted("name")
@@ -188,6 +197,23 @@ class SalesTargetDecompose(models.TransientModel):
                     if category.parent_left <= c.parent_left <= category.parent_right)
                 for category in categories]
 
+    def _check_weights(self):
+        """No part may come out negative or larger than the target: refuse a
+        negative weight, and weights that are all zero."""
+        negative = self.line_ids.filtered(lambda part: part.weight < 0)
+        if negative:
+            raise UserError(_(
+                "A weight cannot be below zero (%(weight)s): a part would then be negative "
+                "and the others larger than the target.")
+                % {"weight": negative[0].weight})
+        if not any(weight > 0 for weight in self.line_ids.mapped("weight")):
+            if self.method == "last_year":
+                raise UserError(_(
+                    "Nothing was achieved in the same period last year to split %(line)s "
+                    "by: split it evenly or by weights.")
+                    % {"line": self.line_id.display_name})
+            raise UserError(_("Give at least one part a weight above zero."))
+
     def _digits(self):
         if self.line_id.metric == "new_customers":
             return 0
@@ -207,6 +233,7 @@ class SalesTargetDecompose(models.TransientModel):
                                "allowed": self.allowed_dimensions})
         if not self.line_ids:
             raise UserError(_("There is nothing to split the target into."))
+        self._check_weights()
         parent = self.line_id
         base = {"target_id": parent.target_id.id, "parent_id": parent.id,
                 "metric": parent.metric, "date_from": parent.date_from,

@@ -60,11 +60,17 @@ def test_director_decomposes_a_year_target_and_sees_the_pivot(odoo_rpc, page, od
                  "a[data-menu-xmlid='sales_process_mgmt.sales_target_analysis_menu']").click()
     page.locator(".o_pivot").wait_for()
     page.locator(".o_searchview_facet:has-text('Months') .o_facet_remove").click()
+    # Per metric and level by default (no total adds them); per salesperson
+    # with the "Salesperson" grouping: each of the two has 500 and no sale.
+    page.locator(".o_searchview_more").click()
+    page.locator(".o_search_options button:has-text('Group By')").click()
+    page.locator(".o_group_by_menu a:has-text('Salesperson')").click()
     pivot = page.locator(".o_pivot")
     page.wait_for_function(
         "name => document.querySelector('.o_pivot').innerText.includes(name)",
         arg="E2E Member %s" % tag)
-    text = pivot.inner_text()
-    assert "E2E Lead %s" % tag in text and "E2E Region %s" % tag in text
+    for name in ("E2E Lead %s" % tag, "E2E Member %s" % tag):
+        row = pivot.locator("tbody tr", has_text=name).first.inner_text()
+        assert "500.00" in row and "0.00" in row, row
     assert page.locator(".modal:visible").count() == 0
     assert page.spm_errors == []

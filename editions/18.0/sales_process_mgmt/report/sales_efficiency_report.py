@@ -1,5 +1,9 @@
-from odoo import fields, models
+from datetime import timedelta
 
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..lib import dates
 from ..lib.rates import EFFICIENCY_RATIOS
 
 
@@ -56,6 +60,40 @@ class SalesEfficiencyReport(models.Model):
                                  aggregator="avg")
     achievement_rate = fields.Float(string="Target Achievement (%)", readonly=True,
                                     aggregator="avg")
+    recent = fields.Boolean(
+        string="Last 4 Weeks", compute="_compute_recent", search="_search_recent",
+        help="The four weeks, up to today, that end with the last week with visits, orders, "
+             "sales, collections or expenses: no empty week before or after.")
+
+    # A day with activity: the target's share alone is not one.
+    _ACTIVITY = ["|", "|", "|", "|", "|", ("visit_planned", ">", 0), ("visit_unplanned", ">", 0),
+                 ("order_count", ">", 0), ("sales_amount", "!=", 0),
+                 ("collection_amount", "!=", 0), ("expense_amount", "!=", 0)]
+
+    def _recent_window(self):
+        """(first day, last day) of the four weeks up to the last week with
+        activity that the user may see (this week when there is none), not
+        after today."""
+        today = dates.as_date(fields.Date.context_today(self))
+        last = self.search(self._ACTIVITY + [("date", "<=", today)], order="date desc",
+                           limit=1)
+        last_day = dates.as_date(last.date) if last else today
+        start = last_day - timedelta(days=last_day.weekday() + 21)
+        return start, min(today, start + timedelta(days=27))
+
+    def _compute_recent(self):
+        start, end = self._recent_window()
+        for row in self:
+            row.recent = start <= dates.as_date(row.date) <= end
+
+    def _search_recent(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on the last four weeks."))
+        start, end = self._recent_window()
+        start, end = fields.Date.to_string(start), fields.Date.to_string(end)
+        if (operator == "=") == bool(value):
+            return ["&", ("date", ">=", start), ("date", "<=", end)]
+        return ["|", ("date", "<", start), ("date", ">", end)]
 
     def _sources(self):
         return [self._visit_source(), self._order_source(), self._fact_source(),

@@ -1,13 +1,36 @@
 from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
 
 from ..lib.sql import jit_disabled
-from ..lib.targets import METRICS, OWNER_TYPES, PERIOD_TYPES
+from ..lib.targets import (
+    METRICS,
+    OWNER_TYPES,
+    PERIOD_TYPES,
+    grain_rank_sql,
+    group_figures,
+    metric_rank_sql,
+)
+
+VALUE_KINDS = [("target", "Target"), ("actual", "Actual")]
 
 
 class SalesTargetAnalysis(models.Model):
     """Target and actual of every target line, for the pivot and graph views
     (SQL view; the actuals come from the same query as the lines' own,
-    ``sales.target.fact._actuals_query``)."""
+    ``sales.target.fact._actuals_query``).
+
+    Each line gives two rows: its target (``kind`` target: the target in
+    ``target_amount`` and ``amount``) and its actual (``kind`` actual: the
+    actual in ``actual_amount`` and ``amount``), so that the sums of the
+    target and of the actual are those of the lines, and a graph grouped by
+    ``kind`` shows the target and the actual side by side.
+
+    Figures of different metrics (amounts and counts) or of nested levels (a
+    team and its salespeople, a year and its months, a category and its
+    sub-categories) are never added: ``read_group`` leaves the figures of a
+    group that mixes them empty, and gives the achievement of a group as the
+    ratio of its sums (actual / target × 100), not as a sum of ratios.
+    """
 
     _name = "sales.target.analysis"
     _description = "Target Achievement Analysis"
@@ -38,6 +61,66 @@ class SalesTargetAnalysis(models.Model):
     target_amount = fields.Float(string="Target", readonly=True)
     actual_amount = fields.Float(string="Actual", readonly=True)
     gap_amount = fields.Float(string="Actual - Target", readonly=True)
+    achievement_rate = fields.Float(
+        string="Achieved (%)", readonly=True, aggregator="avg",
+        help="Actual / Target × 100, of the sums of the group.")
+    kind = fields.Selection(VALUE_KINDS, string="Target / Actual", readonly=True)
+    amount = fields.Float(string="Target or Actual", readonly=True,
+                          help="The target on the target rows, the actual on the actual rows.")
+    # Which metric and which grain (level, period, category depth) the rows
+    # are of: a group whose minimum and maximum differ mixes them.
+    metric_min = fields.Integer(readonly=True, aggregator="min")
+    metric_max = fields.Integer(readonly=True, aggregator="max")
+    grain_min = fields.Integer(readonly=True, aggregator="min")
+    grain_max = fields.Integer(readonly=True, aggregator="max")
+    running = fields.Boolean(
+        string="Running Period", compute="_compute_running", search="_search_running",
+        help="The period of the target includes today.")
+
+    _MIX_FIELDS = ("metric_min", "metric_max", "grain_min", "grain_max")
+    _UNIT_FIELDS = ("target_amount", "actual_amount", "gap_amount", "amount",
+                    "achievement_rate")
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """The groups, with empty figures where a group mixes metrics or nested
+        levels, and the achievement of each group as the ratio of its sums."""
+        names = {spec.split(":")[0].strip() for spec in fields}
+        needed = self._MIX_FIELDS + ("target_amount", "actual_amount")
+        extra = [name for name in needed if name not in names]
+        groups = super().read_group(domain, list(fields) + extra, groupby, offset=offset,
+                                    limit=limit, orderby=orderby, lazy=lazy)
+        for group in groups:
+            figures = group_figures(group)
+            for name in self._UNIT_FIELDS:
+                if name in names:
+                    group[name] = figures.get(name, group.get(name))
+            for name in extra + [n for n in self._MIX_FIELDS if n in names]:
+                group.pop(name, None)
+        return groups
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Without the columns that tell mixed groups apart (not measures)."""
+        result = super().fields_get(allfields, attributes)
+        for name in self._MIX_FIELDS:
+            result.pop(name, None)
+        return result
+
+    def _compute_running(self):
+        today = fields.Date.context_today(self)
+        for row in self:
+            row.running = row.line_id.date_from <= today <= row.line_id.date_to
+
+    def _search_running(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Unsupported search on the running period."))
+        today = fields.Date.context_today(self)
+        running = self.env["sales.target.line"].search(
+            [("date_from", "<=", today), ("date_to", ">=", today)])
+        positive = (operator == "=") == bool(value)
+        return [("line_id", "in" if positive else "not in", running.ids)]
 
     # The queries on the view run without PostgreSQL's JIT (lib.sql): the
     # aggregates (pivot, graph), the record fetches (lists) and the counts.
@@ -65,14 +148,33 @@ class SalesTargetAnalysis(models.Model):
             "CREATE OR REPLACE VIEW %s AS (\n%s\n)" % (self._table, self._query()))
 
     def _select(self):
-        return """l.id, l.id AS line_id, l.target_id, l.parent_id, l.company_id, l.metric,
-       l.date_from, l.period_type, l.owner_type, l.team_id, l.user_id, l.partner_id,
-       l.categ_id, l.target_amount, a.actual_amount,
-       a.actual_amount - l.target_amount AS gap_amount"""
+        target = "CASE WHEN kind.name = 'target' THEN l.target_amount ELSE 0 END"
+        actual = "CASE WHEN kind.name = 'actual' THEN a.actual_amount ELSE 0 END"
+        return """l.id * 2 + kind.rank AS id, l.id AS line_id, l.target_id, l.parent_id,
+       l.company_id, l.metric, l.date_from, l.period_type, l.owner_type, l.team_id,
+       l.user_id, l.partner_id, l.categ_id, kind.name AS kind,
+       %(target)s AS target_amount, %(actual)s AS actual_amount,
+       %(actual)s - %(target)s AS gap_amount, %(target)s + %(actual)s AS amount,
+       CASE WHEN l.target_amount <> 0 AND kind.name = 'actual'
+            THEN a.actual_amount / l.target_amount * 100 ELSE 0 END AS achievement_rate,
+       %(metric)s AS metric_min, %(metric)s AS metric_max,
+       %(grain)s AS grain_min, %(grain)s AS grain_max""" % {
+            "target": target, "actual": actual,
+            "metric": metric_rank_sql("l"), "grain": grain_rank_sql("l", "categ_depth.depth"),
+        }
+
+    def _categ_depth(self):
+        """SQL of the depth of the line's category (0 without one)."""
+        return """SELECT COALESCE(array_length(
+        string_to_array(rtrim(c.parent_path, '/'), '/'), 1), 0) AS depth
+    FROM (SELECT 1) one LEFT JOIN product_category c ON c.id = l.categ_id"""
 
     def _from(self):
-        return "sales_target_line l\nJOIN (%s) a ON a.line_id = l.id" % (
-            self.env["sales.target.fact"]._actuals_query())
+        return """sales_target_line l
+JOIN (%s) a ON a.line_id = l.id
+CROSS JOIN (VALUES (0, 'target'), (1, 'actual')) kind(rank, name)
+CROSS JOIN LATERAL (%s) categ_depth""" % (
+            self.env["sales.target.fact"]._actuals_query(), self._categ_depth())
 
     def _query(self):
         return "SELECT %s\nFROM %s" % (self._select(), self._from())
