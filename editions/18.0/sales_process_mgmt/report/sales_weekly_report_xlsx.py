@@ -1,7 +1,8 @@
 from odoo import models
 
+from ..lib import dates
 from ..lib.targets import METRICS
-from .xlsx_formats import formats, header
+from .xlsx_formats import formats, header, sheet_name
 
 
 class SalesWeeklyReportXlsx(models.AbstractModel):
@@ -55,8 +56,9 @@ class SalesWeeklyReportXlsx(models.AbstractModel):
             self._report_sheet(workbook, fmt, report)
 
     def _report_sheet(self, workbook, fmt, report):
-        # Sheet names: 31 characters at most, unique.
-        sheet = workbook.add_worksheet(("%d %s" % (report.id, report.name))[:31])
+        # The team and the week, as the report's name: the week kept whole.
+        sheet = workbook.add_worksheet(sheet_name(
+            workbook, report.team_id.name, dates.iso_week_label(dates.as_date(report.week_start))))
         metrics = dict(METRICS)
         sheet.write(0, 0, report.name, fmt["title"])
         columns = [(self.env._(
