@@ -47,6 +47,14 @@ def render_xlsx(report, ids, data=None):
     return report.env["ir.actions.report"]._render_xlsx(report.report_name, ids, data or {})
 
 
+def board_arch(board, view):
+    """The arch of the board view ``view`` as the web client receives it for
+    the user of ``board`` (a ``board.board`` recordset)."""
+    if VERSION < 13:
+        return board.fields_view_get(view.id, "form")["arch"]
+    return board.get_view(view.id, "form")["arch"]
+
+
 def load_language(env, lang, modules):
     """Activate ``lang`` and load the translations of ``modules`` into it."""
     if VERSION < 13:

@@ -4,7 +4,7 @@ reminder and the efficiency analysis.  Every expected figure is worked out in
 the comments.  The company is in Shanghai (UTC+8): 09:00 there is 01:00 UTC."""
 
 import pytest
-from edition import as_text, as_user, flush, forget, invalidate
+from edition import as_text, as_user, flush, forget, invalidate, load_language
 from freezegun import freeze_time
 from targets_scenario import Scenario, refused
 
@@ -81,7 +81,11 @@ def test_plan_submit_return_resubmit_approve(s):
     assert alice_plan.state == "approved"
     assert alice_plan.approved_by_id == s.sup_north
     assert not alice_plan.approved_first_time
-    assert len(messages_to(alice_plan, s.alice)) == 2
+    # The return reached Alice's inbox; the approval, the expected course of
+    # her day, is only noted on the plan: she is not flooded.
+    assert len(messages_to(alice_plan, s.alice)) == 1
+    approval = alice_plan.message_ids[0]
+    assert "approved by" in approval.body and approval.subtype_id == s.env.ref("mail.mt_note")
 
 
 def test_plan_approved_first_time_and_several_at_once(s):
@@ -271,7 +275,7 @@ def test_report_prefilled_from_visits_orders_payments_and_targets(s, alice_day):
     assert (sales.month_target, sales.day_target, sales.day_actual) == (2200.0, 100.0, 250.0)
     assert sales.day_rate == 250.0
     assert sales.month_actual == 300.0  # 50 on the 2nd + 250 today
-    assert round(sales.month_rate, 2) == round(300 / 22, 2)
+    assert round(sales.month_rate, 2) == round(300 / 22, 1), "a percentage to one decimal"
     assert round(sales.expected_rate, 2) == round(700 / 22, 2)
     collections = daily.target_ids.filtered(lambda t: t.metric == "collections")
     assert (collections.day_target, collections.day_actual) == (50.0, 80.0)
@@ -393,7 +397,7 @@ def test_missing_reports_reminded_once(s):
     assert "4 daily reports" in digests[s.sup_north].body
     assert "3 daily reports" in digests[s.sup_south].body
     assert digests[s.sup_north].body.count("<li>") == 4
-    assert "T Carol 2026-03-10" in digests[s.sup_south].body
+    assert "Daily Report of T Carol, 2026-03-10" in digests[s.sup_south].body
     assert not any(messages_to(each, s.sup_north) for each in missing)
     with freeze_time("2026-03-11 15:00:00"):
         again = s.env["sales.daily.report"]._cron_remind_missing()
@@ -555,3 +559,115 @@ def test_return_several_documents_from_the_list(s):
     with refused(s.env, UserError, "Only visit plans and daily reports"):
         wizard.with_context(active_model="sales.visit").create(
             {"reason": "x"}).action_confirm()
+
+
+# ------------------------------------------------- what the screens ask of people
+
+
+def test_a_visit_takes_times_of_its_plans_day(s):
+    """The plan's visits table asks for two times, not two full dates: 09:30 to
+    10:15 in Shanghai on 10 March is 01:30 to 02:15 UTC."""
+    alice_plan = plan(s, s.alice)
+    as_user(alice_plan, s.alice).write({"visit_ids": [(0, 0, {
+        "partner_id": s.shop_x.id, "purpose": "order", "start_time": 9.5, "stop_time": 10.25})]})
+    visit = alice_plan.visit_ids
+    assert (as_text(visit.planned_start), as_text(visit.planned_stop)) == (
+        "%s 01:30:00" % DAY, "%s 02:15:00" % DAY)
+    assert (visit.start_time, visit.stop_time) == (9.5, 10.25)
+    # Without an end, the visit lasts an hour; a new start moves it.
+    as_user(alice_plan, s.alice).write({"visit_ids": [(0, 0, {
+        "partner_id": s.shop_y.id, "purpose": "order", "start_time": 14.0})]})
+    second = alice_plan.visit_ids.filtered(lambda visit: visit.partner_id == s.shop_y)
+    assert (as_text(second.planned_start), as_text(second.planned_stop)) == (
+        "%s 06:00:00" % DAY, "%s 07:00:00" % DAY)
+    as_user(second, s.alice).write({"start_time": 15.0, "stop_time": 15.5})
+    assert (as_text(second.planned_start), as_text(second.planned_stop)) == (
+        "%s 07:00:00" % DAY, "%s 07:30:00" % DAY)
+    for start, stop in ((25.0, 26.0), (-1.0, 2.0), (9e12, 9e12 + 1), (9.0, 48.0)):
+        with refused(s.env, UserError, "hours of its day"):
+            as_user(second, s.alice).write({"start_time": start, "stop_time": stop})
+    with refused(s.env, UserError, "Say when"):
+        as_user(alice_plan, s.alice).write({"visit_ids": [(0, 0, {
+            "partner_id": s.shop_y.id, "purpose": "order"})]})
+    # Once submitted, the times are what was planned, like the moments.
+    as_user(alice_plan, s.alice).action_submit()
+    with refused(s.env, UserError, "no longer a draft"):
+        as_user(second, s.alice).write({"start_time": 16.0})
+
+
+def test_a_report_is_not_submitted_with_visits_still_to_do(s):
+    """The visits of a submitted report's day can no longer change: submitting
+    with a visit still To Do is refused, naming it."""
+    alice_plan = plan(s, s.alice, visits=three_visits(s))
+    as_user(alice_plan, s.alice).action_submit()
+    as_user(alice_plan, s.sup_north).action_approve()
+    shop_x, shop_y, distributor = alice_plan.visit_ids.sorted("planned_start")
+    (shop_x | shop_y).action_done()
+    with freeze_time("%s 10:00:00" % DAY):
+        daily = report(s, s.alice)
+        with refused(s.env, UserError, "Dist Co"):
+            as_user(daily, s.alice).action_submit()
+        assert daily.state == "draft"
+        as_user(distributor, s.alice).write({"state": "missed", "missed_reason": "Closed"})
+        as_user(daily, s.alice).action_submit()
+    assert daily.state == "submitted"
+
+
+def test_sign_off_in_one_dialog_tells_the_salesperson(s, alice_day):
+    """The supervisor scores, comments and approves in one dialog; the
+    salesperson is told the score and the comments, in her language."""
+    with freeze_time("%s 12:00:00" % DAY):
+        daily = report(s, s.alice)
+        as_user(daily, s.alice).action_submit()
+    signoff = as_user(s.env["sales.daily.report.signoff"], s.sup_north).with_context(
+        active_model="sales.daily.report", active_ids=daily.ids)
+    with refused(s.env, UserError, "quality score"):
+        signoff.create({"comment": "Fine."}).action_approve()
+    with refused(s.env, UserError, "why"):
+        signoff.create({"quality_score": "2"}).action_return()
+    with refused(s.env, AccessError):
+        as_user(s.env["sales.daily.report.signoff"], s.sup_south).with_context(
+            active_model="sales.daily.report", active_ids=daily.ids).create(
+            {"quality_score": "4"}).action_approve()
+    signoff.create({"quality_score": "4", "comment": "Visit the distributor again."}
+                   ).action_approve()
+    assert daily.state == "approved"
+    assert (daily.quality_score, daily.review_comment) == ("4", "Visit the distributor again.")
+    told = messages_to(daily, s.alice)
+    assert len(told) == 1
+    assert "4 - Very Good" in told.body and "Visit the distributor again." in told.body
+    assert "Daily Report of T Alice, %s" % DAY in told.body
+
+
+def test_the_plans_approval_does_not_flood_the_inbox(s):
+    """Approving a plan, the expected course of every day, is noted on the plan
+    and reaches no inbox; a return does."""
+    plans = plan(s, s.alice, visits=three_visits(s)) | plan(
+        s, s.alice, date=NEXT_DAY, visits=three_visits(s))
+    for each in plans:
+        as_user(each, s.alice).action_submit()
+        as_user(each, s.sup_north).action_approve()
+    assert not (plans[0].message_ids | plans[1].message_ids).filtered(
+        lambda message: s.alice.partner_id in message.partner_ids)
+    # The plan and the report say their kind and day: "Returned" says which.
+    assert plans[0].display_name == "Visit Plan of T Alice, %s" % DAY
+
+
+def test_messages_and_activities_are_in_the_readers_language(s):
+    """Alice writes in English, her supervisor reads Chinese: the message and
+    the activity of the submission are in Chinese; the return comes back to
+    Alice in English."""
+    load_language(s.env, "zh_CN", ["sales_process_mgmt"])
+    s.sup_north.lang = "zh_CN"
+    alice_plan = plan(s, s.alice, visits=three_visits(s))
+    as_user(alice_plan, s.alice).action_submit()
+    submitted = alice_plan.message_ids.filtered(
+        lambda message: s.sup_north.partner_id in message.partner_ids)
+    expected = alice_plan.with_context(lang="zh_CN")._text_submitted(s.sup_north)
+    assert submitted.body == "<p>%s</p>" % expected
+    assert expected != alice_plan.with_context(lang="en_US")._text_submitted(s.sup_north)
+    activity = alice_plan.activity_ids
+    assert activity.summary == alice_plan.with_context(lang="zh_CN")._text_to_approve()
+    as_user(alice_plan, s.sup_north).action_return("Too few visits.")
+    returned = messages_to(alice_plan, s.alice)
+    assert "returned by" in returned.body and "Too few visits." in returned.body

@@ -2,7 +2,7 @@
 with action items and coaching (R10), the supervisor's interviews (R6)."""
 
 import pytest
-from edition import as_text, as_user, flush, invalidate
+from edition import as_text, as_user, flush, invalidate, load_language
 from freezegun import freeze_time
 from targets_scenario import Scenario, make_user, refused
 
@@ -56,6 +56,26 @@ def test_critical_report_reaches_supervisor_and_director_at_once(s):
     as_user(normal, s.bob).severity = "serious"
     assert normal.escalation_level == "2" and len(activities_of(normal, s.director)) == 1
     assert len(activities_of(normal, s.sup_north)) == 1, "the supervisor is told once"
+
+
+def test_each_reader_is_told_in_their_language(s):
+    """A critical report reaches the supervisor (English) and the director
+    (Chinese): each message and activity is in its reader's language, the
+    severity too."""
+    load_language(s.env, "zh_CN", ["sales_process_mgmt"])
+    s.director.lang = "zh_CN"
+    report = file_report(s, s.alice, severity="critical", kind="competitor_product")
+    to_director, to_supervisor = told(report, s.director), told(report, s.sup_north)
+    assert to_director != to_supervisor
+    # Level 1 tells the supervisor, level 2 the director.
+    chinese = report.with_context(lang="zh_CN")._text_escalated(s.director)
+    english = report.with_context(lang="en_US")._text_escalated(s.sup_north)
+    assert chinese != english and "危急" in chinese
+    assert to_director.body == "<p>%s</p>" % chinese
+    assert to_supervisor.body == "<p>%s</p>" % english
+    assert activities_of(report, s.director).summary.startswith(
+        report.with_context(lang="zh_CN")._severity_label())
+    assert activities_of(report, s.sup_north).summary.startswith("Critical")
 
 
 def test_unacknowledged_report_climbs_one_level_after_the_delay_once(s):

@@ -156,6 +156,13 @@ def utc_to_local(tz_name, moment):
     return pytz.utc.localize(moment).astimezone(timezone(tz_name)).replace(tzinfo=None)
 
 
+def local_hours(tz_name, moment):
+    """The local time of day in ``tz_name`` of the naive UTC ``moment``, in
+    hours (9.5 for 09:30), as Odoo's ``float_time`` widget shows it."""
+    local = utc_to_local(tz_name, moment)
+    return local.hour + local.minute / 60.0
+
+
 def local_date(tz_name, moment):
     """The local date in ``tz_name`` of the naive UTC ``moment``."""
     return utc_to_local(tz_name, moment).date()

@@ -1,4 +1,6 @@
 from . import account_move_line
+from . import board_board
+from . import ir_model_fields
 from . import res_company
 from . import res_config_settings
 from . import res_partner

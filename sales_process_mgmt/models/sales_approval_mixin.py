@@ -82,6 +82,18 @@ class SalesApprovalMixin(models.AbstractModel):
         for record in self:
             record.name = "%s %s" % (record.user_id.name or "", record.date or "")
 
+    @api.multi
+    def name_get(self):
+        return [(record.id, _("%(document)s of %(user)s, %(date)s") % {
+            "document": record._document_title(),
+            "user": record.user_id.name or "",
+            "date": record.date or "",
+        }) for record in self]
+
+    def _document_title(self):
+        """The kind of document, as a title ("Visit Plan"), translated."""
+        return self._description
+
     @api.depends("state", "return_count")
     def _compute_approved_first_time(self):
         for record in self:
@@ -209,13 +221,40 @@ class SalesApprovalMixin(models.AbstractModel):
                 "submit_count": record.submit_count + 1,
             })
             record._after_submit()
+            for_approver = record._sales_for(approver)
             # sudo: the author may not read the approver's partner through the rules.
             record.message_post(
-                body=html_escape(_("Submitted for approval to %s.") % approver.name),
+                body=html_escape(for_approver._text_submitted(approver)),
                 partner_ids=[approver.sudo().partner_id.id],
                 subtype="mail.mt_comment")
-            record._sales_schedule(approver, _("Approve %s") % record.display_name)
+            record._sales_schedule(approver, for_approver._text_to_approve())
         return True
+
+    # The texts of the workflow's messages and activities, in the language of
+    # the records' context: call them on ``_sales_for(reader)``.
+
+    def _text_submitted(self, approver):
+        return _("%(document)s submitted for approval to %(approver)s.") % {
+            "document": self.display_name, "approver": approver.name}
+
+    def _text_to_approve(self):
+        return _("Approve %s") % self.display_name
+
+    def _text_approved(self):
+        return _("%(document)s approved by %(user)s.") % {
+            "document": self.display_name, "user": self.env.user.name}
+
+    def _text_returned(self, reason):
+        return _("%(document)s returned by %(user)s: %(reason)s") % {
+            "document": self.display_name, "user": self.env.user.name, "reason": reason}
+
+    def _notify_approval(self):
+        """Tell the author that this document is approved.  Hook: a plan's
+        approval is the expected course of the day and only noted on the
+        plan (a salesperson approved every day is not flooded); a daily
+        report's tells the score and the comment."""
+        self.message_post(body=html_escape(self._sales_for(self.user_id)._text_approved()),
+                          subtype="mail.mt_note")
 
     @api.multi
     def action_approve(self):
@@ -229,10 +268,7 @@ class SalesApprovalMixin(models.AbstractModel):
             })
             record._sales_close(_("Done: %s") % self.env.user.name,
                                 "mail.mail_activity_data_todo")
-            record.message_post(
-                body=html_escape(_("Approved by %s.") % self.env.user.name),
-                partner_ids=[record.user_id.sudo().partner_id.id],
-                subtype="mail.mt_comment")
+            record._notify_approval()
         return True
 
     @api.multi
@@ -248,9 +284,9 @@ class SalesApprovalMixin(models.AbstractModel):
             })
             record._sales_close(_("Done: %s") % self.env.user.name,
                                 "mail.mail_activity_data_todo")
+            # sudo: the approver may not read the author's partner through the rules.
             record.message_post(
-                body=html_escape(_("Returned by %(user)s: %(reason)s")
-                                 % {"user": self.env.user.name, "reason": reason}),
+                body=html_escape(record._sales_for(record.user_id)._text_returned(reason)),
                 partner_ids=[record.user_id.sudo().partner_id.id],
                 subtype="mail.mt_comment")
         return True

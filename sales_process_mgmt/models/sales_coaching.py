@@ -111,7 +111,7 @@ class SalesCoaching(models.Model):
                 continue
             coaching._sales_schedule(
                 coaching.coach_id,
-                _("Follow up the coaching of %s") % coaching.user_id.name,
+                lambda self: _("Follow up the coaching of %s") % self.user_id.name,
                 date_deadline=coaching.follow_up_date)
 
     @api.multi

@@ -227,6 +227,26 @@ class SalesDailyReport(models.Model):
     def _document_label(self):
         return _("daily report")
 
+    def _document_title(self):
+        return _("Daily Report")
+
+    def _text_approved(self):
+        text = super(SalesDailyReport, self)._text_approved()
+        if self.quality_score:
+            score = dict(self._fields["quality_score"]._description_selection(self.env))
+            text += " " + _("Score: %s.") % score[self.quality_score]
+        if self.review_comment:
+            text += " " + _("Comments: %s") % self.review_comment
+        return text
+
+    def _notify_approval(self):
+        """The salesperson is told the score and the comments of the report."""
+        # sudo: the approver may not read the author's partner through the rules.
+        self.message_post(
+            body=html_escape(self._sales_for(self.user_id)._text_approved()),
+            partner_ids=[self.user_id.sudo().partner_id.id],
+            subtype="mail.mt_comment")
+
     @api.constrains("date", "user_id")
     def _check_not_future(self):
         # sudo: a constraint checks the record whoever writes it (the stored
@@ -407,6 +427,16 @@ class SalesDailyReport(models.Model):
         self.filtered(lambda report: report.state == "draft")._prefill()
         return super(SalesDailyReport, self).action_submit()
 
+    def _check_before_submit(self):
+        """The visits of the day can no longer change once the report is
+        submitted: each must say whether it was done."""
+        todo = self.visit_ids.filtered(lambda visit: visit.state == "todo")
+        if todo:
+            raise UserError(_("Record the result of the visits still to do before submitting "
+                              "the report (afterwards they can no longer change): %s. Mark "
+                              "each one Done or Not Done.")
+                            % ", ".join(visit._visited() for visit in todo))
+
     def _before_approve(self):
         if not self.quality_score:
             raise UserError(_("Give the report of %s a quality score before approving it.")
@@ -482,23 +512,27 @@ class SalesDailyReport(models.Model):
                     missing.append(report["id"])
         return to_create, self.browse(missing)
 
+    def _text_missing(self):
+        """The digest of these missing reports (HTML), in the context's language."""
+        items = "".join("<li>%s</li>" % html_escape(report.display_name) for report in self)
+        return "<p>%s</p><ul>%s</ul>" % (html_escape(
+            _("%d daily reports were not submitted by their deadline:") % len(self)), items)
+
     def _notify_missing(self):
         """An activity of each salesperson per missing report, and one message
         to each approver listing the missing reports of their salespeople."""
         by_approver = defaultdict(lambda: self.browse())
         for report in self:
-            report._sales_schedule(report.user_id,
-                                   _("Submit your daily report of %s") % report.date)
+            report._sales_schedule(
+                report.user_id, lambda self: _("Submit your daily report of %s") % self.date)
             approver = report.user_id._sales_approver()
             if approver:
                 by_approver[approver] |= report
         for approver, reports in by_approver.items():
-            items = "".join("<li>%s</li>" % html_escape(report.display_name)
-                            for report in reports.sorted(lambda r: (r.date, r.user_id.name)))
+            reports = reports.sorted(lambda r: (r.date, r.user_id.name))
             self._sales_notify(
                 approver,
-                "<p>%s</p><ul>%s</ul>" % (html_escape(
-                    _("%d daily reports were not submitted by their deadline:")
-                    % len(reports)), items),
-                subject=_("Daily reports missing"))
+                lambda self, reports=reports: reports.with_context(
+                    self.env.context)._text_missing(),
+                subject=lambda self: _("Daily reports missing"))
         self.with_context(sales_workflow=True).write({"missing_notified": True})

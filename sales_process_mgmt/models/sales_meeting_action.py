@@ -50,7 +50,7 @@ class SalesMeetingAction(models.Model):
         for action in self:
             action.activity_id = action.meeting_id._sales_schedule(
                 action.user_id, action.name, date_deadline=action.date_deadline,
-                note=html_escape(_("Action item of the meeting %s") % action.meeting_id.name))
+                note=lambda self: html_escape(_("Action item of the meeting %s") % self.name))
 
     @api.constrains("name")
     def _check_name(self):

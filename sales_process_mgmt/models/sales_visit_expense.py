@@ -30,6 +30,10 @@ class SalesVisitExpense(models.Model):
     category = fields.Selection(EXPENSE_CATEGORIES, required=True, default="transport")
     amount = fields.Monetary(required=True)
     description = fields.Char()
+    receipt = fields.Binary(
+        string="Receipt Photo", attachment=True,
+        help="A photo of the receipt, taken with the phone's camera or picked from its "
+             "pictures.")
 
     @api.constrains("amount")
     def _check_amount(self):

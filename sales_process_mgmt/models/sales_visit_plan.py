@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib import dates
+
 
 class SalesVisitPlan(models.Model):
     """A salesperson's visit plan of one day (每日拜访计划表), approved by the
@@ -30,8 +32,28 @@ class SalesVisitPlan(models.Model):
             plan.visit_count = len(plan.visit_ids.filtered("planned"))
             plan.done_count = len(plan.visit_ids.filtered(lambda v: v.state == "done"))
 
+    def _visit_times(self, start, stop=None):
+        """The planned start and end of a visit at the times ``start`` and
+        ``stop`` (hours, 9.5 for 09:30) of this plan's day, in the
+        salesperson's time zone; an end missing or not after the start is an
+        hour after it."""
+        self.ensure_one()
+        if start is None or start is False:
+            return {}
+        if not 0 <= start < 24 or (stop and not 0 < stop <= 24):
+            raise UserError(_("A visit's times are hours of its day, from 00:00 to 24:00."))
+        if not stop or stop <= start:
+            stop = min(start + 1, 24)
+        tz_name = self.user_id._sales_tz_name(self.company_id)
+        day = fields.Date.from_string(self.date)
+        return {"planned_start": fields.Datetime.to_string(dates.local_to_utc(tz_name, day, start)),
+                "planned_stop": fields.Datetime.to_string(dates.local_to_utc(tz_name, day, stop))}
+
     def _document_label(self):
         return _("visit plan")
+
+    def _document_title(self):
+        return _("Visit Plan")
 
     @api.constrains("date")
     def _check_visit_days(self):

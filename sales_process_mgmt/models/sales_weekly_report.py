@@ -134,10 +134,9 @@ class SalesWeeklyReport(models.Model):
             report._workflow_write({"state": "submitted",
                                     "submitted_at": fields.Datetime.now()})
             directors = report.company_id._sales_directors()
-            report.message_post(body=_("Submitted to the sales director."),
-                                partner_ids=directors.mapped("partner_id").ids,
-                                subtype="mail.mt_comment")
-            report._sales_schedule(directors, _("Read %s") % report.name)
+            report._sales_post(directors, lambda self: _("Submitted to the sales director."),
+                               subtype="mail.mt_comment")
+            report._sales_schedule(directors, lambda self: _("Read %s") % self.name)
         return True
 
     @api.multi
@@ -151,9 +150,10 @@ class SalesWeeklyReport(models.Model):
                               "closed_by_id": self.env.uid})
         self._sales_close()
         for report in self:
-            report.message_post(body=html_escape(_("Closed by %s.") % self.env.user.name),
-                                partner_ids=report.supervisor_id.partner_id.ids,
-                                subtype="mail.mt_comment")
+            report._sales_post(
+                report.supervisor_id,
+                lambda self: html_escape(_("Closed by %s.") % self.env.user.name),
+                subtype="mail.mt_comment")
         return True
 
     @api.multi

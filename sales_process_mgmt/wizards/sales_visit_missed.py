@@ -28,4 +28,6 @@ class SalesVisitMissed(models.TransientModel):
         if not visits:
             raise UserError(_("Select the visits that were not done."))
         visits.action_missed(self.reason)
-        return {"type": "ir.actions.act_window_close"}
+        # The visit's own dialog, opened from its plan, was replaced by this
+        # one: reload, so that the plan shows the visit not done.
+        return {"type": "ir.actions.client", "tag": "reload"}

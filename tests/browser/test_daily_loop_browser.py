@@ -129,6 +129,14 @@ def _tab(scope, label):
     scope.locator(".o_notebook .nav-tabs a", has_text=label).click()
 
 
+def report_id(rpc, user_id):
+    return rpc.env["sales.daily.report"].search([("user_id", "=", user_id)])[0]
+
+
+def partner_of(rpc, user_id):
+    return rpc.env["res.users"].read([user_id], ["partner_id"])[0]["partner_id"][0]
+
+
 # ------------------------------------------------------------------------- test
 
 def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
@@ -150,8 +158,8 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     today = datetime.datetime.now(pytz.timezone(TZ)).date()
 
     def local(hour, minute):
-        """A time of today as the web client shows it (en_US, browser in Shanghai)."""
-        return "%s %02d:%02d:00" % (today.strftime("%m/%d/%Y"), hour, minute)
+        """A time of the plan's day as its visits table shows it."""
+        return "%02d:%02d" % (hour, minute)
 
     # 2. The salesperson plans the day's three visits and submits the plan.
     seller = _login(shanghai_browser, odoo_server, salesperson)
@@ -176,17 +184,14 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
         expect(row.locator(".o_field_widget[name=partner_id] input")).to_have_value(
             customers[letter])
         _idle(seller)  # the customer's onchange (area)
-        row.locator("input[name=planned_start]").fill(local(*start))
-        row.locator("input[name=planned_start]").press("Tab")
-        # The onchange proposes an hour; wait for it before typing the stop.
-        expect(row.locator("input[name=planned_stop]")).to_have_value(
-            local(start[0] + 1, start[1]))
-        _idle(seller)
-        row.locator("input[name=planned_stop]").fill(local(*stop))
-        row.locator("input[name=planned_stop]").press("Tab")
+        # The plan has the day: a visit takes two times of it.
+        row.locator("input[name=start_time]").fill(local(*start))
+        row.locator("input[name=start_time]").press("Tab")
+        row.locator("input[name=stop_time]").fill(local(*stop))
+        row.locator("input[name=stop_time]").press("Tab")
         row.locator("select[name=purpose]").select_option(label=purpose)
-        expect(row.locator("input[name=planned_start]")).to_have_value(local(*start))
-        expect(row.locator("input[name=planned_stop]")).to_have_value(local(*stop))
+        expect(row.locator("input[name=start_time]")).to_have_value(local(*start))
+        expect(row.locator("input[name=stop_time]")).to_have_value(local(*stop))
         _idle(seller)
     _save(seller)
     expect(rows).to_have_count(3)
@@ -195,7 +200,12 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
         expect(row).to_contain_text(local(*start))
         expect(row).to_contain_text(local(*stop))
         expect(row).to_contain_text(purpose)
+    # The whole table, with its buttons, fits the sheet at 1366 px.
+    table = seller.locator(".o_field_one2many[name=visit_ids] table")
+    sheet = seller.locator(".o_form_sheet")
+    assert table.bounding_box()["width"] <= sheet.bounding_box()["width"]
     _click_header_button(seller, "Submit", "Submitted")
+    expect(seller.locator(".o_form_view .alert-info")).to_contain_text("waits for approval")
 
     # 3. The supervisor returns the plan with a reason.
     boss = _login(shanghai_browser, odoo_server, supervisor)
@@ -219,7 +229,7 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     expect(alert).to_contain_text("Returned:")
     expect(alert).to_contain_text(RETURN_REASON)
     _edit(seller)
-    rows.nth(2).locator("td.o_data_cell").nth(4).click()
+    rows.nth(2).locator("td.o_data_cell").nth(3).click()
     seller.locator("tr.o_selected_row select[name=purpose]").select_option(label="Service")
     _idle(seller)
     _save(seller)
@@ -263,38 +273,37 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     _assert_clean(seller)
     _header_button(dialog, "Done").click()
     expect(dialog).to_have_count(0)
-    expect(rows.nth(0).locator("td.o_data_cell").nth(8)).to_have_text("Done")
+    state_cells = rows.locator("td.o_data_cell:nth-child(6)")
+    expect(state_cells.nth(0)).to_have_text("Done")
     expect(rows.nth(0)).to_contain_text("25.50")
     _assert_clean(seller)
 
-    rows.nth(1).locator("button[title='Record Result']").click()
-    expect(dialog.locator(".o_field_widget[name=partner_id]")).to_have_text(customers["B"])
-    _header_button(dialog, "Done").click()
-    expect(dialog).to_have_count(0)
-    expect(rows.nth(1).locator("td.o_data_cell").nth(8)).to_have_text("Done")
+    #    ... the second done in one tap on its row ...
+    rows.nth(1).locator("button[title='Done']").click()
+    expect(state_cells.nth(1)).to_have_text("Done")
     expect(seller.locator(".o_stat_info .o_stat_value")).to_have_text("2")
     _assert_clean(seller)
 
-    #    ... and the third not done, with the reason, from Daily Work → Visits.
-    _open_menu(seller, "sales_process_mgmt.sales_visit_menu", "Visits")
-    seller.locator(".o_control_panel .o_cp_switch_list").click()
-    visit_rows = seller.locator(".o_list_view tbody tr.o_data_row")
-    expect(visit_rows).to_have_count(3)
-    visit_rows.filter(has_text=customers["C"]).click()
-    _header_button(seller, "Not Done").click()
+    #    ... and the third not done, with the reason, from its own dialog: the
+    #    dialogs close and the plan shows it not done at once.
+    rows.nth(2).locator("button[title='Record Result']").click()
+    expect(dialog.locator(".o_field_widget[name=partner_id]")).to_have_text(customers["C"])
+    _header_button(dialog, "Not Done").click()
     reason = seller.locator(".modal-dialog")
     expect(reason.locator(".modal-title")).to_have_text("Not Done")
     reason.locator("input[name=reason]").fill(MISSED_REASON)
     reason.locator(".modal-footer button", has_text="Not Done").click()
-    expect(reason).to_have_count(0)
-    expect(seller.locator(STATUS)).to_have_text("Not Done")
-    expect(seller.locator(".o_form_view .o_field_widget[name=missed_reason]")).to_have_text(
-        MISSED_REASON)
+    expect(seller.locator(".modal-dialog")).to_have_count(0)
+    expect(state_cells.nth(2)).to_have_text("Not Done")
+    _assert_clean(seller)
 
     # 7. The salesperson writes the daily report and submits it.
     _open_menu(seller, "sales_process_mgmt.sales_daily_report_menu", "Daily Reports")
     seller.locator(".o_control_panel .o_list_button_add").click()
     seller.locator(".o_form_view.o_form_editable").wait_for()
+    # A new report says its figures come on save, instead of showing zeros.
+    expect(seller.locator(".o_form_view .alert-info")).to_contain_text("Save the report")
+    expect(seller.locator(".o_field_widget[name=visit_planned_count]")).to_be_hidden()
     _tab(seller, "Market Information")
     seller.locator("textarea[name=competitor_info]").fill(
         "A competitor cut its price by 5% in the district.")
@@ -311,14 +320,18 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     _open_menu(boss, "sales_process_mgmt.sales_daily_report_menu_to_approve",
                "Reports to Sign Off")
     _open_single_row(boss)
-    _edit(boss)
-    _tab(boss, "Supervisor's Review")
-    boss.locator("select[name=quality_score]").select_option(label="4 - Very Good")
+    # One dialog: score, comments, approve.
+    _header_button(boss, "Sign Off").click()
+    signoff = boss.locator(".modal-dialog")
+    signoff.locator("select[name=quality_score]").select_option(label="4 - Very Good")
+    signoff.locator("textarea[name=comment]").fill("Good report; follow up on the price cut.")
     _idle(boss)
-    boss.locator("textarea[name=review_comment]").fill("Good report; follow up on the price cut.")
-    _save(boss)
+    signoff.locator(".modal-footer").get_by_role("button", name="Approve", exact=True).click()
+    expect(boss.locator(".modal-dialog")).to_have_count(0)
+    expect(boss.locator(STATUS)).to_have_text("Approved")
+    _tab(boss, "Supervisor's Review")
     expect(boss.locator(".o_field_widget[name=quality_score]")).to_have_text("4 - Very Good")
-    _click_header_button(boss, "Approve", "Approved")
+    _assert_clean(boss)
 
     # 9. What the day left in the database.
     plans = odoo_rpc.env["sales.visit.plan"].search_read(
@@ -336,6 +349,12 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     by_partner = {visit["partner_id"][0]: visit for visit in visits}
     assert len(visits) == 3 and all(visit["planned"] for visit in visits)
     day = today.isoformat()
+    # The salesperson was told the score and the comments.
+    told = odoo_rpc.env["mail.message"].search_read(
+        [("model", "=", "sales.daily.report"), ("res_id", "=", report_id(odoo_rpc, salesperson_id)),
+         ("partner_ids", "in", [partner_of(odoo_rpc, salesperson_id)])], ["body"])
+    assert any("4 - Very Good" in m["body"] and "follow up on the price cut" in m["body"]
+               for m in told), told
     # 09:00 in Shanghai is 01:00 UTC.
     assert [(v["planned_start"], v["planned_stop"]) for v in visits] == [
         (day + " 01:00:00", day + " 01:30:00"), (day + " 03:00:00", day + " 03:30:00"),

@@ -3,10 +3,11 @@
 A salesperson plans three customer visits for today in the Visit Plans form and
 submits the plan.  The supervisor returns it with a reason; the salesperson sees
 the reason, changes a visit's purpose and submits again; the supervisor approves
-it.  The salesperson records the results: two visits done (one with a meal
-expense), one not done with the reason.  The salesperson writes the daily
-report (its figures are prefilled from the visits) and submits it; the
-supervisor scores it, comments on it and approves it.  The records are checked
+it.  The salesperson records the results on the plan: a visit done with a meal
+expense from its dialog, one done in one tap on its row, one not done with the
+reason from its dialog.  The salesperson writes the daily report (its figures
+are prefilled from the visits) and submits it; the supervisor signs it off in
+one dialog (score, comments, approve) and the salesperson is told both.  The records are checked
 over RPC at the end, and no step may show an error (dialog, danger
 notification, JavaScript error, HTTP 5xx).
 
@@ -41,7 +42,6 @@ TZ = "Asia/Shanghai"
 RETURN_REASON = "Visit customer C in the afternoon: it is a service call."
 MISSED_REASON = "The shop was closed for inventory."
 VISIT_PLANS = ("menu_daily", "sales_visit_plan_menu", "Visit Plans")
-VISITS = ("menu_daily", "sales_visit_menu", "Visits")
 DAILY_REPORTS = ("menu_daily", "sales_daily_report_menu", "Daily Reports")
 PLANS_TO_APPROVE = ("menu_approvals", "sales_visit_plan_menu_to_approve", "Plans to Approve")
 REPORTS_TO_SIGN_OFF = ("menu_approvals", "sales_daily_report_menu_to_approve",
@@ -85,8 +85,8 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     today = datetime.datetime.now(pytz.timezone(TZ)).date()
 
     def local(hour, minute):
-        """A time of today as the web client shows it (en_US, browser in Shanghai)."""
-        return "%s %02d:%02d:00" % (today.strftime("%m/%d/%Y"), hour, minute)
+        """A time of the plan's day as its visits table shows it."""
+        return "%02d:%02d" % (hour, minute)
 
     # 2. The salesperson plans the day's three visits and submits the plan.
     seller = login(shanghai_browser("salesperson"), odoo_server, salesperson)
@@ -110,29 +110,31 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
                "the new visit's Customer is read-only in the draft plan").to_have_count(0)
         pick_many2one(row, "partner_id", customers[letter])
         idle(seller)  # the customer's onchange (area)
-        row.locator(".o_field_widget[name=planned_start] input").fill(local(*start))
-        row.locator(".o_field_widget[name=planned_start] input").press("Tab")
-        # The onchange proposes an hour; wait for it before typing the stop.
-        expect(row.locator(".o_field_widget[name=planned_stop] input")).to_have_value(
-            local(start[0] + 1, start[1]))
-        idle(seller)
-        row.locator(".o_field_widget[name=planned_stop] input").fill(local(*stop))
-        row.locator(".o_field_widget[name=planned_stop] input").press("Tab")
+        # The plan has the day: a visit takes two times of it.
+        row.locator(".o_field_widget[name=start_time] input").fill(local(*start))
+        row.locator(".o_field_widget[name=start_time] input").press("Tab")
+        row.locator(".o_field_widget[name=stop_time] input").fill(local(*stop))
+        row.locator(".o_field_widget[name=stop_time] input").press("Tab")
         idle(seller)
         row.locator(".o_field_widget[name=purpose] select").select_option(label=purpose)
         idle(seller)
-        expect(row.locator(".o_field_widget[name=planned_start] input")).to_have_value(
+        expect(row.locator(".o_field_widget[name=start_time] input")).to_have_value(
             local(*start))
-        expect(row.locator(".o_field_widget[name=planned_stop] input")).to_have_value(
+        expect(row.locator(".o_field_widget[name=stop_time] input")).to_have_value(
             local(*stop))
     save(seller)
     expect(rows).to_have_count(3)
     for (letter, start, stop, purpose), row in zip(plan, rows.all(), strict=True):
         expect(row.locator("td[name=partner_id]")).to_have_text(customers[letter])
-        expect(row.locator("td[name=planned_start]")).to_have_text(local(*start))
-        expect(row.locator("td[name=planned_stop]")).to_have_text(local(*stop))
+        expect(row.locator("td[name=start_time]")).to_have_text(local(*start))
+        expect(row.locator("td[name=stop_time]")).to_have_text(local(*stop))
         expect(row.locator("td[name=purpose]")).to_have_text(purpose)
+    # The whole table, with its buttons, fits the sheet.
+    table = visits.locator("table")
+    sheet = seller.locator(".o_form_sheet")
+    assert table.bounding_box()["width"] <= sheet.bounding_box()["width"]
     click_header_button(seller, "action_submit", "Submitted")
+    expect(seller.locator(".o_form_view .alert-info")).to_contain_text("waits for approval")
     # Submitted: the planned visits can no longer be changed.
     expect(rows.first.locator("td.o_readonly_modifier[name=partner_id]")).to_have_count(1)
 
@@ -206,38 +208,34 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     expect(rows.nth(0).locator("td[name=expense_amount]")).to_contain_text("25.50")
     assert_clean(seller)
 
-    rows.nth(1).locator("button[name=action_open_form]").click()
-    visit = dialog(seller)
-    expect(visit.locator(".o_field_widget[name=partner_id]")).to_have_text(customers["B"])
-    visit.locator(".o_statusbar_buttons button[name=action_done]").click()
-    expect(dialog(seller)).to_have_count(0)
+    #    ... the second done in one tap on its row ...
+    rows.nth(1).locator("button[name=action_done]").click()
     expect(rows.nth(1).locator("td[name=state]")).to_have_text("Done")
+    expect(rows.nth(1).locator("button[name=action_done]")).to_have_count(0)
     expect(seller.locator(".o_field_widget[name=done_count] .o_stat_value")).to_have_text("2")
     assert_clean(seller)
 
-    #    ... and the third not done, with the reason, from Daily Work → Visits.
-    open_menu(seller, *VISITS)
-    seller.locator(".o_control_panel .o_switch_view.o_list").click()
-    visit_rows = seller.locator(".o_list_view tbody tr.o_data_row")
-    expect(visit_rows).to_have_count(3)
-    visit_rows.filter(has_text=customers["C"]).locator("td[name=partner_id]").click()
-    expect(seller.locator(".o_form_view .o_field_widget[name=partner_id]")).to_contain_text(
-        customers["C"])
-    click_header_button(seller, "action_open_missed", None)
-    reason = dialog(seller)
+    #    ... and the third not done, with the reason, from its own dialog: the
+    #    dialogs close and the plan shows it not done at once.
+    rows.nth(2).locator("button[name=action_open_form]").click()
+    visit = dialog(seller)
+    expect(visit.locator(".o_field_widget[name=partner_id]")).to_have_text(customers["C"])
+    visit.locator(".o_statusbar_buttons button[name=action_open_missed]").click()
+    reason = dialog(seller).last
     expect(reason.locator(".modal-title")).to_have_text("Not Done")
     reason.locator(".o_field_widget[name=reason] input").fill(MISSED_REASON)
     reason.locator(".modal-footer button[name=action_confirm]").click()
     expect(dialog(seller)).to_have_count(0)
-    expect(status(seller)).to_have_text("Not Done")
-    expect(seller.locator(".o_form_view .o_field_widget[name=missed_reason] input")).to_have_value(
-        MISSED_REASON)
+    expect(rows.nth(2).locator("td[name=state]")).to_have_text("Not Done")
     assert_clean(seller)
 
     # 7. The salesperson writes the daily report and submits it.
     open_menu(seller, *DAILY_REPORTS)
     seller.locator(".o_control_panel .o_list_button_add").click()
     expect(seller.locator(".o_form_view .o_form_renderer.o_form_editable")).to_be_visible()
+    # A new report says its figures come on save, instead of showing zeros.
+    expect(seller.locator(".o_form_view .alert-info")).to_contain_text("Save the report")
+    expect(seller.locator(".o_field_widget[name=visit_planned_count]")).to_be_hidden()
     tab(seller, "market")
     seller.locator(".o_field_widget[name=competitor_info] textarea").fill(
         "A competitor cut its price by 5% in the district.")
@@ -257,18 +255,24 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
     open_single_row(boss)
     expect(boss.locator(".o_field_widget[name=user_id]")).to_contain_text(
         salesperson.replace("_", " ").title())
-    tab(boss, "review")
-    boss.locator(".o_field_widget[name=quality_score] select").select_option(
+    # One dialog: score, comments, approve.
+    boss.locator(".o_form_statusbar .o_statusbar_buttons button", has_text="Sign Off").click()
+    signoff = dialog(boss)
+    expect(signoff.locator(".modal-title")).to_have_text("Sign Off")
+    signoff.locator(".o_field_widget[name=quality_score] select").select_option(
         label="4 - Very Good")
     idle(boss)
-    boss.locator(".o_field_widget[name=review_comment] textarea").fill(
+    signoff.locator(".o_field_widget[name=comment] textarea").fill(
         "Good report; follow up on the price cut.")
-    save(boss)
-    expect(boss.locator(".o_field_widget[name=quality_score] select")).to_have_value('"4"')
-    click_header_button(boss, "action_approve", "Approved")
+    idle(boss)
+    signoff.locator(".modal-footer button[name=action_approve]").click()
+    expect(dialog(boss)).to_have_count(0)
+    expect(status(boss)).to_have_text("Approved")
     tab(boss, "review")
+    expect(boss.locator(".o_field_widget[name=quality_score]")).to_have_text("4 - Very Good")
     expect(boss.locator(".o_field_widget[name=review_comment]")).to_contain_text(
         "follow up on the price cut")
+    assert_clean(boss)
 
     # 9. What the day left in the database.
     plans = odoo_rpc.env["sales.visit.plan"].search_read(
@@ -286,6 +290,15 @@ def test_daily_loop_plan_return_approve_record_report(odoo_rpc, odoo_server,
          "expense_amount", "planned"], order="planned_start")
     by_partner = {visit["partner_id"][0]: visit for visit in visits}
     assert len(visits) == 3 and all(visit["planned"] for visit in visits)
+    # The salesperson was told the score and the comments.
+    report_id = odoo_rpc.env["sales.daily.report"].search([("user_id", "=", salesperson_id)])[0]
+    partner_id = odoo_rpc.env["res.users"].read([salesperson_id], ["partner_id"])[0][
+        "partner_id"][0]
+    told = odoo_rpc.env["mail.message"].search_read(
+        [("model", "=", "sales.daily.report"), ("res_id", "=", report_id),
+         ("partner_ids", "in", [partner_id])], ["body"])
+    assert any("4 - Very Good" in m["body"] and "follow up on the price cut" in m["body"]
+               for m in told), told
     # 09:00 in Shanghai is 01:00 UTC.
     assert [(v["planned_start"], v["planned_stop"]) for v in visits] == [
         (day + " 01:00:00", day + " 01:30:00"), (day + " 03:00:00", day + " 03:30:00"),

@@ -4,7 +4,7 @@
     "name": "Sales Process Management",
     "summary": "Sales targets, daily visit plans and reports, supervisor sign-off, "
                "weekly regional reports and sales meetings (销售过程管理)",
-    "version": "18.0.1.9.0",
+    "version": "18.0.1.10.0",
     "category": "Sales",
     "website": "https://github.com/sales-process-mgmt/sales_process_mgmt",
     "author": "sales_process_mgmt contributors",
@@ -30,6 +30,7 @@
         "data/sales_weekly_report_data.xml",
         "wizards/sales_target_decompose_views.xml",
         "wizards/sales_return_wizard_views.xml",
+        "wizards/sales_daily_report_signoff_views.xml",
         "wizards/sales_visit_missed_views.xml",
         "wizards/sales_visit_schedule_views.xml",
         "wizards/sales_visit_suggest_views.xml",
@@ -56,6 +57,11 @@
         "views/sales_dashboard_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "sales_process_mgmt/static/src/board/board_action_patch.js",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_users_demo.xml",

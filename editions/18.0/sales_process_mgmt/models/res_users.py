@@ -12,6 +12,24 @@ class ResUsers(models.Model):
     sales_coaching_ids = fields.One2many("sales.coaching", "user_id",
                                          string="Coaching History")
 
+    # The board each role works from, the most responsible first.
+    SALES_HOME_BOARDS = (
+        ("sales_process_mgmt.group_director", "sales_process_mgmt.dashboard_director_month_action"),
+        ("sales_process_mgmt.group_supervisor", "sales_process_mgmt.dashboard_team_week_action"),
+        ("sales_process_mgmt.group_salesperson", "sales_process_mgmt.dashboard_my_day_action"),
+        ("sales_process_mgmt.group_executive", "sales_process_mgmt.dashboard_results_action"),
+    )
+
+    @api.model
+    def _sales_home_action(self):
+        """What the Sales Process app opens for the current user: the board
+        of the user's role (a director's month, a supervisor's team week, a
+        salesperson's day, an executive's results)."""
+        user = self.env.user
+        board = next((board for group, board in self.SALES_HOME_BOARDS if user.has_group(group)),
+                     "sales_process_mgmt.dashboard_my_day_action")
+        return self.env["ir.actions.act_window"]._for_xml_id(board)
+
     def _is_sales_director(self):
         """The superuser and the Sales Director group may approve, close and
         handle any document of the sales process."""

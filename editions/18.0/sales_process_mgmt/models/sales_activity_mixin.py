@@ -17,12 +17,26 @@ class SalesActivityMixin(models.AbstractModel):
     _description = "Sales Process Activities"
     _inherit = ["sales.input.mixin", "mail.thread", "mail.activity.mixin"]
 
+    def _sales_for(self, user):
+        """These records in the language of ``user``: the texts a method of
+        the result writes with ``_()`` (a message, an activity's summary) are
+        in the language of the person who reads them, not of the author."""
+        # sudo: the author may not read the recipient's preferences.
+        return self.with_context(lang=user.sudo().lang or self.env.lang)
+
+    def _sales_text(self, text, user):
+        """``text`` for ``user``: a text as it is, or a function of these
+        records in the user's language (``lambda record: record.env._("...")``)."""
+        return text(self._sales_for(user)) if callable(text) else text
+
     def _sales_schedule(self, users, summary, date_deadline=None,
                         activity_type="mail.mail_activity_data_todo", note=None):
         """An activity of each of ``users`` on each of these records; returns them.
 
-        ``activity_type``: the XML id of the activity type; ``date_deadline``
-        (default: today in the acting user's time zone).
+        ``summary`` and ``note``: texts, or functions giving them in each
+        user's language (see ``_sales_text``); ``activity_type``: the XML id of
+        the activity type; ``date_deadline`` (default: today in the acting
+        user's time zone).
         """
         activities = self.env["mail.activity"]
         for record in self:
@@ -31,8 +45,9 @@ class SalesActivityMixin(models.AbstractModel):
                 # acting (see the class).
                 values = record._sales_activity_values({"user_id": user.id})
                 activities |= record.sudo().activity_schedule(
-                    activity_type, date_deadline=date_deadline, summary=summary,
-                    note=note or "", **values)
+                    activity_type, date_deadline=date_deadline,
+                    summary=record._sales_text(summary, user),
+                    note=record._sales_text(note, user) or "", **values)
         return activities.with_env(self.env)
 
     def _sales_activity_values(self, values):
@@ -63,11 +78,34 @@ class SalesActivityMixin(models.AbstractModel):
     @api.model
     def _sales_notify(self, users, body, subject=None):
         """A message to ``users`` about no single document (a digest): it lands
-        in their Inbox.  ``body`` is HTML built by the caller with escaped values."""
-        if not users:
-            return self.env["mail.message"]
-        # sudo: the scheduler or a salesperson writes to people whose partners
-        # the record rules may hide.
-        return self.env["mail.thread"].sudo().message_notify(
-            body=Markup(body), subject=subject, partner_ids=users.partner_id.ids,
-            subtype_xmlid="mail.mt_comment")
+        in their Inbox.  ``body`` is HTML built by the caller with escaped values;
+        ``body`` and ``subject`` may be functions (see ``_sales_text``): one
+        message per language of the users."""
+        messages = self.env["mail.message"]
+        for readers in self._sales_by_language(users):
+            # sudo: the scheduler or a salesperson writes to people whose partners
+            # the record rules may hide.
+            messages |= self.env["mail.thread"].sudo().message_notify(
+                body=Markup(self._sales_text(body, readers[0])),
+                subject=self._sales_text(subject, readers[0]),
+                partner_ids=readers.partner_id.ids, subtype_xmlid="mail.mt_comment")
+        return messages
+
+    @api.model
+    def _sales_by_language(self, users):
+        """``users`` in groups of the same language."""
+        groups = {}
+        # sudo: the author may not read the recipients' preferences.
+        for user in users.sudo():
+            groups.setdefault(user.lang or self.env.lang, self.env["res.users"])
+            groups[user.lang or self.env.lang] |= user
+        return [groups[lang] for lang in sorted(groups)]
+
+    def _sales_post(self, users, body, **values):
+        """A message on this record to ``users`` (``body``: text, escaped on
+        posting, or a function giving it in their language, see
+        ``_sales_text``): one message per language of the users."""
+        self.ensure_one()
+        for readers in self._sales_by_language(users):
+            self.message_post(body=self._sales_text(body, readers[0]),
+                              partner_ids=readers.partner_id.ids, **values)

@@ -111,7 +111,7 @@ class SalesCoaching(models.Model):
                 continue
             coaching._sales_schedule(
                 coaching.coach_id,
-                self.env._("Follow up the coaching of %s", coaching.user_id.name),
+                lambda record: record.env._("Follow up the coaching of %s", record.user_id.name),
                 date_deadline=coaching.follow_up_date)
 
     def action_done(self):

@@ -229,6 +229,26 @@ class SalesDailyReport(models.Model):
     def _document_label(self):
         return self.env._("daily report")
 
+    def _document_title(self):
+        return self.env._("Daily Report")
+
+    def _text_approved(self):
+        text = super()._text_approved()
+        if self.quality_score:
+            score = dict(self._fields["quality_score"]._description_selection(self.env))
+            text += " " + self.env._("Score: %s.", score[self.quality_score])
+        if self.review_comment:
+            text += " " + self.env._("Comments: %s", self.review_comment)
+        return text
+
+    def _notify_approval(self):
+        """The salesperson is told the score and the comments of the report."""
+        # sudo: the approver may not read the author's partner through the rules.
+        self.message_post(
+            body=self._sales_for(self.user_id)._text_approved(),
+            partner_ids=[self.user_id.sudo().partner_id.id],
+            subtype_xmlid="mail.mt_comment")
+
     @api.constrains("date", "user_id")
     def _check_not_future(self):
         # sudo: a constraint checks the record whoever writes it (the stored
@@ -405,6 +425,16 @@ class SalesDailyReport(models.Model):
         self.filtered(lambda report: report.state == "draft")._prefill()
         return super().action_submit()
 
+    def _check_before_submit(self):
+        """The visits of the day can no longer change once the report is
+        submitted: each must say whether it was done."""
+        todo = self.visit_ids.filtered(lambda visit: visit.state == "todo")
+        if todo:
+            raise UserError(self.env._(
+                "Record the result of the visits still to do before submitting the report "
+                "(afterwards they can no longer change): %s. Mark each one Done or Not Done.",
+                ", ".join(visit._visited() for visit in todo)))
+
     def _before_approve(self):
         if not self.quality_score:
             raise UserError(self.env._(
@@ -475,25 +505,28 @@ class SalesDailyReport(models.Model):
                     missing.append(report["id"])
         return to_create, self.browse(missing)
 
+    def _text_missing(self):
+        """The digest of these missing reports (HTML), in the context's language."""
+        items = Markup("").join(Markup("<li>%s</li>") % report.display_name for report in self)
+        return Markup("<p>%s</p><ul>%s</ul>") % (self.env._(
+            "%d daily reports were not submitted by their deadline:", len(self)), items)
+
     def _notify_missing(self):
         """An activity of each salesperson per missing report, and one message
         to each approver listing the missing reports of their salespeople."""
         by_approver = defaultdict(lambda: self.browse())
         for report in self:
-            report._sales_schedule(report.user_id,
-                                   self.env._("Submit your daily report of %s", report.date))
+            report._sales_schedule(
+                report.user_id,
+                lambda record: record.env._("Submit your daily report of %s", record.date))
             approver = report.user_id._sales_approver()
             if approver:
                 by_approver[approver] |= report
         for approver, reports in by_approver.items():
-            items = Markup("").join(
-                Markup("<li>%s</li>") % report.display_name
-                for report in reports.sorted(lambda r: (r.date, r.user_id.name)))
+            reports = reports.sorted(lambda r: (r.date, r.user_id.name))
             self._sales_notify(
                 approver,
-                Markup("<p>%s</p><ul>%s</ul>") % (
-                    self.env._(
-                        "%d daily reports were not submitted by their deadline:",
-                        len(reports)), items),
-                subject=self.env._("Daily reports missing"))
+                lambda record, reports=reports: reports.with_context(
+                    record.env.context)._text_missing(),
+                subject=lambda record: record.env._("Daily reports missing"))
         self.with_context(sales_workflow=True).write({"missing_notified": True})

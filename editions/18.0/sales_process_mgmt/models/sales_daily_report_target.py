@@ -23,9 +23,9 @@ class SalesDailyReportTarget(models.Model):
     day_target = fields.Float(string="Today's Share",
                               help="The month's target over its working days.")
     day_actual = fields.Float(string="Today")
-    day_rate = fields.Float(string="Today (%)", compute="_compute_rates")
+    day_rate = fields.Float(string="Today (%)", compute="_compute_rates", digits=(16, 1))
     month_actual = fields.Float(string="Month to Date")
-    month_rate = fields.Float(string="Month to Date (%)", compute="_compute_rates",
+    month_rate = fields.Float(string="Month to Date (%)", compute="_compute_rates", digits=(16, 1),
                               help="Month to date over the month's target.")
     expected_rate = fields.Float(string="Expected (%)",
                                  help="The share of the month's working days elapsed.")

@@ -148,30 +148,34 @@ class SalesMarketReport(models.Model):
             target = 2 if report.severity in ("serious", "critical") else 1
             report._escalate_to(target)
 
+    def _severity_label(self):
+        """The severity as the selection shows it, in the context's language."""
+        return dict(self._fields["severity"]._description_selection(self.env))[self.severity]
+
+    def _text_escalated(self, users):
+        return self.env._("%(severity)s market report escalated to %(people)s: %(title)s",
+                          severity=self._severity_label(),
+                          people=", ".join(users.mapped("name")), title=self.title)
+
     def _escalate_to(self, target):
         """Tell each level above the current one up to ``target``, once each."""
         self.ensure_one()
         current = int(self.escalation_level)
         if target <= current:
             return
-        # The label in the language of the one acting, as the selection shows it.
-        severity = dict(self._fields["severity"]._description_selection(self.env))[
-            self.severity]
         for level in range(current + 1, target + 1):
             users = self._level_users(level)
             if not users:
                 continue
             # sudo: the reporter tells superiors whose partners and activities the
             # record rules do not give them.
-            self.sudo().message_post(
-                author_id=self.env.user.partner_id.id,
-                body=self.env._(
-                    "%(severity)s market report escalated to %(people)s: %(title)s",
-                    severity=severity, people=", ".join(users.mapped("name")), title=self.title),
-                partner_ids=users.partner_id.ids,
-                subtype_xmlid="mail.mt_comment")
+            self.sudo()._sales_post(
+                users, lambda record, users=users: record._text_escalated(users),
+                author_id=self.env.user.partner_id.id, subtype_xmlid="mail.mt_comment")
             self._sales_schedule(
-                users, self.env._("%(severity)s: %(title)s", severity=severity, title=self.title),
+                users, lambda record: record.env._(
+                    "%(severity)s: %(title)s", severity=record._severity_label(),
+                    title=record.title),
                 activity_type="sales_process_mgmt.mail_activity_type_market_report")
         self._workflow_write({"escalation_level": str(target),
                            "escalated_at": fields.Datetime.now()})

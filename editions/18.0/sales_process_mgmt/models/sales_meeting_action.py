@@ -55,8 +55,8 @@ class SalesMeetingAction(models.Model):
         for action in self:
             action.activity_id = action.meeting_id._sales_schedule(
                 action.user_id, action.name, date_deadline=action.date_deadline,
-                note=escape(self.env._("Action item of the meeting %s",
-                                       action.meeting_id.name)))
+                note=lambda record: escape(record.env._("Action item of the meeting %s",
+                                                        record.name)))
 
     @api.constrains("name")
     def _check_name(self):

@@ -20,7 +20,7 @@ PURPOSES = [
 VISIT_STATES = [("todo", "To Do"), ("done", "Done"), ("missed", "Not Done")]
 # What the approved plan fixes; the rest of a visit is its result.
 PLANNING_FIELDS = {"plan_id", "partner_id", "lead_id", "order_id", "area", "planned_start",
-                   "planned_stop", "purpose"}
+                   "planned_stop", "start_time", "stop_time", "purpose"}
 # The states of a posted customer payment (its journal entry is posted).
 POSTED_PAYMENT_STATES = ("in_process", "paid")
 
@@ -63,6 +63,12 @@ class SalesVisit(models.Model):
     area = fields.Char(help="The area or district of the visit.")
     planned_start = fields.Datetime(required=True)
     planned_stop = fields.Datetime(required=True)
+    start_time = fields.Float(
+        string="From", compute="_compute_times", inverse="_inverse_times",
+        help="The planned start, as a time of the plan's day (09:30).")
+    stop_time = fields.Float(
+        string="To", compute="_compute_times", inverse="_inverse_times",
+        help="The planned end, as a time of the plan's day (10:30).")
     purpose = fields.Selection(PURPOSES, required=True, default="order")
     note = fields.Text(string="Notes")
     planned = fields.Boolean(
@@ -98,6 +104,18 @@ class SalesVisit(models.Model):
         for visit in self:
             visit.is_effective = visit.state == "done" and bool(
                 visit.order_ids or visit.payment_ids or visit.lead_progress)
+
+    @api.depends("planned_start", "planned_stop", "user_id")
+    def _compute_times(self):
+        for visit in self:
+            tz_name = visit._tz_name()
+            for moment, name in ((visit.planned_start, "start_time"),
+                                 (visit.planned_stop, "stop_time")):
+                visit[name] = dates.local_hours(tz_name, moment) if moment else 0.0
+
+    def _inverse_times(self):
+        for visit in self:
+            visit.write(visit.plan_id._visit_times(visit.start_time, visit.stop_time))
 
     @api.depends("expense_ids.amount")
     def _compute_expense_amount(self):
@@ -210,6 +228,12 @@ class SalesVisit(models.Model):
         for vals in vals_list:
             check_input(self, vals)
             plan = self.env["sales.visit.plan"].browse(vals.get("plan_id"))
+            if "planned_start" not in vals and vals.get("start_time") is not None and plan:
+                # The plan's visit table gives times of the plan's day: the stored
+                # moments are needed before the record exists.
+                vals.update(plan._visit_times(vals["start_time"], vals.get("stop_time")))
+            if not vals.get("planned_start"):
+                raise UserError(self.env._("Say when the visit is planned."))
             if plan.state == "submitted":
                 raise UserError(self.env._(
                     "The plan of %s is waiting for approval: wait for it, or ask for it back, "

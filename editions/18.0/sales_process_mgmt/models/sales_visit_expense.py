@@ -28,6 +28,11 @@ class SalesVisitExpense(models.Model):
     category = fields.Selection(EXPENSE_CATEGORIES, required=True, default="transport")
     amount = fields.Monetary(required=True)
     description = fields.Char()
+    # An image field keeps a phone camera's photo to a readable size.
+    receipt = fields.Image(
+        string="Receipt Photo", max_width=1920, max_height=1920,
+        help="A photo of the receipt, taken with the phone's camera or picked from its "
+             "pictures.")
 
     @api.constrains("amount")
     def _check_amount(self):

@@ -134,10 +134,11 @@ class SalesWeeklyReport(models.Model):
             report._workflow_write({"state": "submitted",
                                     "submitted_at": fields.Datetime.now()})
             directors = report.company_id._sales_directors()
-            report.message_post(body=self.env._("Submitted to the sales director."),
-                                partner_ids=directors.partner_id.ids,
-                                subtype_xmlid="mail.mt_comment")
-            report._sales_schedule(directors, self.env._("Read %s", report.name))
+            report._sales_post(
+                directors, lambda record: record.env._("Submitted to the sales director."),
+                subtype_xmlid="mail.mt_comment")
+            report._sales_schedule(directors,
+                                   lambda record: record.env._("Read %s", record.name))
         return True
 
     def action_close(self):
@@ -152,9 +153,10 @@ class SalesWeeklyReport(models.Model):
                               "closed_by_id": self.env.uid})
         self._sales_close()
         for report in self:
-            report.message_post(body=self.env._("Closed by %s.", self.env.user.name),
-                                partner_ids=report.supervisor_id.partner_id.ids,
-                                subtype_xmlid="mail.mt_comment")
+            report._sales_post(
+                report.supervisor_id,
+                lambda record: record.env._("Closed by %s.", record.env.user.name),
+                subtype_xmlid="mail.mt_comment")
         return True
 
     def action_refresh(self):

@@ -1,0 +1,45 @@
+"""Boards whose blocks show the user's own day, week or month.
+
+Odoo's board evaluates a block's ``domain`` without a context (no ``uid``, no
+``context_today``) and, in Odoo 11, ignores the ``search_default_*`` keys of
+its context: a block could only show a fixed selection.  A block of the
+addon's boards gives its selection in ``sales_domain`` instead, an expression
+evaluated here, on the server, for the user who opens the board; the result
+is written into the block's ``domain``.  The expression stays in the arch, so
+a board the user rearranges (saved as a custom view) is evaluated again the
+next time.
+"""
+
+import datetime
+import time
+
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
+from odoo import api, fields, models
+from odoo.tools.safe_eval import safe_eval
+
+from ..lib.dates import as_date
+
+
+class BoardBoard(models.AbstractModel):
+    _inherit = "board.board"
+
+    @api.model
+    def _arch_preprocessing(self, arch):
+        arch = super()._arch_preprocessing(arch)
+        node = etree.fromstring(arch)
+        blocks = node.xpath("//action[@sales_domain]")
+        if not blocks:
+            return arch
+        today = as_date(fields.Date.context_today(self))
+        values = {
+            "uid": self.env.uid,
+            "context_today": lambda: today,
+            "datetime": datetime,
+            "relativedelta": relativedelta,
+            "time": time,
+        }
+        for block in blocks:
+            block.set("domain", repr(safe_eval(block.get("sales_domain"), values)))
+        return etree.tostring(node, encoding="unicode")
