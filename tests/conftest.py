@@ -147,8 +147,9 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def _start_demo_build():
-    """Create the demo database as ``setup/start`` does (the chart of accounts
-    first, then the addon with its demo data) in a background process."""
+    """Create the demo database as ``setup/start`` does (a Chinese company,
+    its chart of accounts, then the addon with its demo data) in a background
+    process."""
     db = "spm_demo_%d" % os.getpid()
     folder = Path(tempfile.mkdtemp(prefix="spm_demo_"))
     conf = folder / "odoo.conf"
@@ -159,11 +160,16 @@ def _start_demo_build():
     log = folder / "install.log"
     odoo_bin = " ".join(map(shlex.quote, odoo_command() + [
         "-c", str(conf), "-d", db, "--log-level=warn", "--stop-after-init"]))
-    # Odoo 11 loads no chart of accounts by itself: the generic one first (the
-    # demo story invoices and collects); Odoo 18's account loads it.
-    steps = ["-i l10n_generic_coa"] if VERSION < 13 else []
-    script = " && ".join("%s %s" % (odoo_bin, step)
-                         for step in steps + ["-i sales_process_mgmt"])
+    # A Chinese company before anything is accounted (setup/demo-company.py),
+    # then China's chart of accounts before the addon (the demo story invoices
+    # and collects): Odoo 11's for small businesses; Odoo 18 loads l10n_cn's
+    # at the end of the run that installs it.
+    company = "%s < %s" % (" ".join(map(shlex.quote, odoo_command() + [
+        "shell", "-c", str(conf), "-d", db, "--log-level=warn"])),
+        shlex.quote(str(ROOT / "setup" / "demo-company.py")))
+    steps = ["-i l10n_cn_small_business" if VERSION < 13 else "-i l10n_cn"]
+    script = " && ".join(["%s -i base" % odoo_bin, company] + [
+        "%s %s" % (odoo_bin, step) for step in steps + ["-i sales_process_mgmt"]])
     with open(log, "wb") as output:
         process = subprocess.Popen(["bash", "-c", script], stdin=subprocess.DEVNULL,
                                    stdout=output, stderr=subprocess.STDOUT)

@@ -23,12 +23,23 @@ REGIONS = [
 ]
 CITIES = {0: ["Shanghai", "Hangzhou", "Suzhou"], 1: ["Beijing", "Tianjin", "Jinan"],
           2: ["Guangzhou", "Shenzhen", "Xiamen"]}
+OPPORTUNITIES = ("spring tea listing", "gift boxes for the festival",
+                 "a second shelf of jasmine tea", "the new green tea line")
 SHOP_WORDS = ["Tea House", "Supermarket", "Convenience Store", "Trading Co.", "Food Market",
               "Gift Shop", "Hotel Shop", "Department Store"]
 OUTCOMES = ["Ordered for the coming weeks.", "Wants a better price on the gift boxes.",
             "Display rearranged with the owner.", "Will pay the open invoice on Friday.",
             "Interested in the new jasmine tea; send samples.",
             "Complained about late deliveries; promised to follow up."]
+# The demo company: a tea company of Hangzhou selling in three regions of China.
+COMPANY = {"name": "杭州明前茶业有限公司", "street": "文三路 90 号", "street2": "西湖区",
+           "city": "杭州", "zip": "310012", "phone": "+86 571 8765 4321",
+           "email": "info@example.com", "website": "https://www.example.com"}
+# Some of its people work in Chinese; the users of the user guide (director,
+# supervisor, salesperson, executive) keep English.
+LANGUAGES = ["zh_CN", "zh_TW"]
+USER_LANGUAGES = {"north.supervisor": "zh_CN", "ma.jun": "zh_CN", "chen.jing": "zh_CN",
+                  "zhou.tao": "zh_CN", "south.supervisor": "zh_TW", "xu.na": "zh_TW"}
 MISSED = ["The buyer was away.", "Traffic: rescheduled.", "The shop was closed.",
           "Urgent call from another customer."]
 
@@ -51,13 +62,14 @@ class SalesDemoStory(models.AbstractModel):
         rnd = random.Random(2026)
         env = self.with_context(tracking_disable=True, mail_create_nolog=True,
                                 no_reset_password=True).env
-        company = env.ref("base.main_company")
-        company.partner_id.tz = "Asia/Shanghai"
+        self._company(env)
+        self._languages(env)
         today = fields.Date.context_today(self)
         people = self._people(env, rnd)
         customers, distributors = self._customers(env, rnd, people)
         products = self._products(env)
         self._targets(env, people, distributors, today)
+        self.opportunities = self._pipeline(env, people, customers, today)
         days = [today - timedelta(days=n) for n in range(28, -1, -1)
                 if (today - timedelta(days=n)).weekday() < 5]
         # The days the other demo files already wrote a plan or a report for.
@@ -81,6 +93,37 @@ class SalesDemoStory(models.AbstractModel):
         env["sales.daily.report"]._cron_remind_missing()
         env["sales.target.line"]._cron_warn_behind()
         return True
+
+    # ----------------------------------------------------------------- company
+
+    def _company(self, env):
+        """The main company is a Chinese company: its address in Hangzhou, A4
+        paper and the yuan.  Odoo refuses to change the currency of a company
+        that has journal items: the demo database is made Chinese before its
+        chart of accounts is loaded (setup/start), and the chart then sets the
+        yuan; on a database with entries in another currency, it is kept."""
+        company = env.ref("base.main_company")
+        values = dict(COMPANY, country_id=env.ref("base.cn").id,
+                      paperformat_id=env.ref("base.paperformat_euro").id)  # A4
+        yuan = env.ref("base.CNY")
+        if company.currency_id != yuan:
+            if "account.move.line" in env and env["account.move.line"].search_count(
+                    [("company_id", "=", company.id)]):
+                _logger.warning("The demo company keeps its currency %s: it has journal items",
+                                company.currency_id.name)
+            else:
+                yuan.active = True
+                values["currency_id"] = yuan.id
+        company.write(values)
+        company.partner_id.tz = "Asia/Shanghai"
+
+    def _languages(self, env):
+        """Simplified and Traditional Chinese, loaded as Settings > Languages
+        loads them: the translations of every installed module (Odoo loads
+        this addon's own in every active language once its data is loaded)."""
+        languages = env["res.lang"].with_context(active_test=False).search(
+            [("code", "in", LANGUAGES)])
+        env["base.language.install"].create({"lang_ids": [(6, 0, languages.ids)]}).lang_install()
 
     # ------------------------------------------------------------------ people
 
@@ -112,6 +155,8 @@ class SalesDemoStory(models.AbstractModel):
             people.append((team, sellers))
         (old | env.ref("sales_process_mgmt.user_salesperson_demo")).write(
             {"notification_type": "inbox"})
+        for login, lang in USER_LANGUAGES.items():
+            users.search([("login", "=", login)]).lang = lang
         # Everybody but the two new salespeople joined two years ago.
         env.flush_all()
         env.cr.execute("UPDATE res_users SET create_date = create_date - interval '2 years' "
@@ -150,12 +195,13 @@ class SalesDemoStory(models.AbstractModel):
 
     def _customers(self, env, rnd, people):
         partner = env["res.partner"]
+        china = env.ref("base.cn")
         distributors = partner.browse()
         for name, city in (("Huabei Distribution Co.", "Beijing"),
                            ("Nanfang Trading Co.", "Guangzhou")):
             distributors |= self._find_or_create(partner, [("name", "=", name)], {
                 "name": name, "is_company": True, "customer_rank": 1, "is_distributor": True,
-                "city": city})
+                "city": city, "country_id": china.id})
         customers = {}
         number = 0
         for index, (_team, sellers) in enumerate(people):
@@ -169,10 +215,33 @@ class SalesDemoStory(models.AbstractModel):
                     name = "%s %s %02d" % (city, rnd.choice(SHOP_WORDS), number)
                     customers[seller] |= self._find_or_create(partner, [("name", "=", name)], {
                         "name": name, "is_company": True, "customer_rank": 1, "city": city,
-                        "user_id": seller.id,
+                        "country_id": china.id, "user_id": seller.id,
                         "sales_distributor_id": served.id,
                     })
         return customers, distributors
+
+    def _pipeline(self, env, people, customers, today):
+        """Two opportunities of each salesperson, with customers of theirs,
+        expected to close this month or next: their visits and orders point
+        to them.  Returns {customer id: opportunity id}.  A random generator
+        of its own: the rest of the story stays as it was."""
+        rnd = random.Random(7)
+        stages = env["crm.stage"].search([("is_won", "=", False)])
+        opportunities = {}
+        for team, sellers in people:
+            for seller in sellers:
+                for partner in rnd.sample(list(customers[seller]), 2):
+                    lead = env["crm.lead"].with_user(seller).create({
+                        "name": "%s: %s" % (partner.name, rnd.choice(OPPORTUNITIES)),
+                        "type": "opportunity", "partner_id": partner.id,
+                        "user_id": seller.id, "team_id": team.id,
+                        "stage_id": rnd.choice(stages).id,
+                        "expected_revenue": rnd.choice((8000.0, 15000.0, 30000.0, 60000.0)),
+                        "probability": rnd.choice((20.0, 40.0, 60.0, 80.0)),
+                        "date_deadline": today + timedelta(days=rnd.randint(3, 45)),
+                    })
+                    opportunities[partner.id] = lead.id
+        return opportunities
 
     def _products(self, env):
         category = env["product.category"]
@@ -262,10 +331,12 @@ class SalesDemoStory(models.AbstractModel):
                 if ("sales.visit.plan", seller.id, day) in taken:
                     continue
                 visited = rnd.sample(list(customers[seller]), rnd.choice((3, 3, 4)))
-                plan = env["sales.visit.plan"].create({
+                # As the salesperson: the plan's messages are signed by its author.
+                plan = env["sales.visit.plan"].with_user(seller).create({
                     "user_id": seller.id, "team_id": team.id, "date": day,
                     "visit_ids": [(0, 0, {
                         "partner_id": partner.id, "area": partner.city,
+                        "lead_id": self.opportunities.get(partner.id, False),
                         "purpose": rnd.choice(["order", "order", "collection", "service",
                                                "new_customer", "market_research",
                                                "complaint"]),
@@ -304,6 +375,7 @@ class SalesDemoStory(models.AbstractModel):
             done |= visit
             if rnd.random() < 0.45:
                 order = env["sale.order"].create({
+                    "opportunity_id": visit.lead_id.id,
                     "partner_id": visit.partner_id.id, "user_id": plan.user_id.id,
                     "team_id": plan.team_id.id, "date_order": visit.planned_start,
                     "order_line": [(0, 0, {"product_id": product.id,
@@ -320,7 +392,7 @@ class SalesDemoStory(models.AbstractModel):
         luck = rnd.random()
         if luck < 0.10 or ("sales.daily.report", seller.id, day) in taken:
             return
-        report = env["sales.daily.report"].create({
+        report = env["sales.daily.report"].with_user(seller).create({
             "user_id": seller.id, "date": day,
             "competitor_info": rnd.choice([False, "Huaxin runs a buy-two-get-one promotion.",
                                            "Mingyuan's jasmine tea is 20% cheaper."]),
