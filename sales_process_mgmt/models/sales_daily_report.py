@@ -533,6 +533,6 @@ class SalesDailyReport(models.Model):
             self._sales_notify(
                 approver,
                 lambda self, reports=reports: reports.with_context(
-                    self.env.context)._text_missing(),
+                    lang=self.env.lang)._text_missing(),
                 subject=lambda self: _("Daily reports missing"))
         self.with_context(sales_workflow=True).write({"missing_notified": True})

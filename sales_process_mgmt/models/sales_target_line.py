@@ -101,7 +101,6 @@ class SalesTargetLine(models.Model):
         search="_search_status",
     )
     behind_now = fields.Boolean(
-        string="Behind Now",
         compute="_compute_behind_now",
         search="_search_behind_now",
         help="The period of the target is running and its status is behind or at risk "

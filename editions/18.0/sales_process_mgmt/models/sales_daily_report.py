@@ -527,6 +527,6 @@ class SalesDailyReport(models.Model):
             self._sales_notify(
                 approver,
                 lambda record, reports=reports: reports.with_context(
-                    record.env.context)._text_missing(),
+                    lang=record.env.lang)._text_missing(),
                 subject=lambda record: record.env._("Daily reports missing"))
         self.with_context(sales_workflow=True).write({"missing_notified": True})

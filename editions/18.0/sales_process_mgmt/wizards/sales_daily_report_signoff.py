@@ -24,8 +24,9 @@ class SalesDailyReportSignoff(models.TransientModel):
         reports = self._default_reports()
         return reports[field] if len(reports) == 1 else False
 
-    report_ids = fields.Many2many("sales.daily.report", string="Daily Reports",
-                                  default=_default_reports, readonly=True)
+    report_ids = fields.Many2many(
+        "sales.daily.report", string="Daily Reports",
+        default=lambda self: self._default_reports(), readonly=True)
     quality_score = fields.Selection(
         QUALITY_SCORES, default=lambda self: self._default_review("quality_score"),
         help="How complete, true and timely the report is; needed to approve.")
