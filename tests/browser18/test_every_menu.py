@@ -19,7 +19,7 @@ import odoorpc
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
-from web18 import ERRORS, idle, track
+from web18 import ERRORS, idle, login
 
 import odoo
 
@@ -119,17 +119,6 @@ def _role_menus(server, db, login):
         result.append((path, url, action["name"], target))
     _MENUS[login] = result
     return result
-
-
-def _login(page, server, login):
-    track(page)
-    page.goto(server + "/web/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", login)
-    page.click("button[type=submit]")
-    page.locator(".o_main_navbar").wait_for()
-    page.locator(".o_action_manager > *").first.wait_for()
-    idle(page)
 
 
 def _current_app(page):
@@ -259,7 +248,7 @@ def test_every_menu_opens_without_error(demo_database, demo_server, new_page, ro
     assert ("%s.dashboard_results_menu" % ADDON in xmlids) == (role in ("director", "executive"))
     log = _LogTail(_server_log(db))
     page = new_page("%s-%s" % (role, size), timezone_id="Asia/Shanghai", **SIZES[size])
-    _login(page, demo_server, role)
+    login(page, demo_server, role)
     failures = ["login: %s" % problem for problem in _problems(page, log)]
     click = _click_desktop if size == "desktop" else _click_phone
     for path, url, name, target in menus:

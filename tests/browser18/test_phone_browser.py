@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import pytz
 from playwright.sync_api import expect
-from web18 import assert_clean, idle, track
+from web18 import assert_clean, idle, login
 
 TZ = "Asia/Shanghai"
 PHONE = {"width": 390, "height": 844}
@@ -46,20 +46,6 @@ def phone(new_page):
                     timezone_id=TZ)
 
 
-def _login(page, server, login):
-    """Log in; on a phone the navbar has the burger menu, not the apps menu."""
-    track(page)
-    page.goto(server + "/web/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", login)
-    page.click("button[type=submit]")
-    page.locator(".o_main_navbar").wait_for()
-    page.locator(".o_action_manager > *").first.wait_for()
-    idle(page)
-    assert_clean(page)
-    return page
-
-
 def _shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / ("%s.png" % name)))
@@ -85,10 +71,10 @@ def test_salesperson_day_on_a_phone(odoo_rpc, odoo_server, phone, tmp_path):
     customer = "Phone Customer %s" % tag
     users = {}
     for role in ("salesperson", "supervisor"):
-        login = "phone_%s_%s" % (role, tag)
+        user_login = "phone_%s_%s" % (role, tag)
         users[role] = odoo_rpc.env["res.users"].with_context(no_reset_password=True).create({
-            "name": login.replace("_", " ").title(), "login": login, "password": login,
-            "email": "%s@example.com" % login, "tz": TZ,
+            "name": user_login.replace("_", " ").title(), "login": user_login,
+            "password": user_login, "email": "%s@example.com" % user_login, "tz": TZ,
             "groups_id": [(6, 0, [odoo_rpc.env.ref("base.group_user").id,
                                   odoo_rpc.env.ref("sales_process_mgmt.group_%s" % role).id])],
         })
@@ -103,7 +89,7 @@ def test_salesperson_day_on_a_phone(odoo_rpc, odoo_server, phone, tmp_path):
     receipt.write_bytes(_png())
     today = datetime.datetime.now(pytz.timezone(TZ)).date()
 
-    page = _login(phone, odoo_server, login_name)
+    page = login(phone, odoo_server, login_name)
     _shot(page, "01_home")
 
     # 1. The plans are cards on a phone; a new plan, two visits added before
@@ -118,7 +104,9 @@ def test_salesperson_day_on_a_phone(odoo_rpc, odoo_server, phone, tmp_path):
     visits = page.locator(".o_field_one2many[name=visit_ids]")
     for name, hour in ((customer, 10), (other, 14)):
         visits.locator(".o-kanban-button-new").click()
-        visit = page.locator(DIALOG).last
+        # The visit's dialog (the customer's search dialog opens above it).
+        visit = page.locator(DIALOG, has=page.locator(".o_field_widget[name=purpose]")).last
+        visit.wait_for()
         _pick(page, visit, "partner_id", name)
         start = visit.locator(".o_field_widget[name=planned_start] input")
         start.fill(today.strftime("%m/%d/%Y") + " %02d:00:00" % hour)

@@ -56,7 +56,8 @@ def login(page, server, login, password=None):
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", password or login)
     page.click("button[type=submit]")
-    page.locator(".o_main_navbar .o_navbar_apps_menu").wait_for()
+    # A desktop's navbar has the apps menu, a phone's the burger menu.
+    page.locator(".o_main_navbar").wait_for()
     page.locator(".o_action_manager > *").first.wait_for()
     idle(page)
     assert_clean(page)

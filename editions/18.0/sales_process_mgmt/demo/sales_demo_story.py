@@ -69,7 +69,7 @@ class SalesDemoStory(models.AbstractModel):
         customers, distributors = self._customers(env, rnd, people)
         products = self._products(env)
         self._targets(env, people, distributors, today)
-        self.opportunities = self._pipeline(env, people, customers, today)
+        opportunities = self._pipeline(env, people, customers, today)
         days = [today - timedelta(days=n) for n in range(28, -1, -1)
                 if (today - timedelta(days=n)).weekday() < 5]
         # The days the other demo files already wrote a plan or a report for.
@@ -77,7 +77,7 @@ class SalesDemoStory(models.AbstractModel):
                  for model in ("sales.visit.plan", "sales.daily.report")
                  for record in env[model].search([])}
         for day in days:
-            self._day(env, rnd, people, customers, products, day, today, taken)
+            self._day(env, rnd, people, customers, products, day, today, taken, opportunities)
         if env["account.account"].search_count([]):
             sellers = env["res.users"].concat(*[team[1] for team in people])
             self._invoices_and_payments(env, rnd, sellers, today)
@@ -321,7 +321,7 @@ class SalesDemoStory(models.AbstractModel):
         local = TZ.localize(datetime.combine(day, time(hour, minute)))
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
-    def _day(self, env, rnd, people, customers, products, day, today, taken):
+    def _day(self, env, rnd, people, customers, products, day, today, taken, opportunities):
         """Every salesperson's plan, visits, orders and daily report of ``day``."""
         for team, sellers in people:
             supervisor = team.user_id
@@ -336,7 +336,7 @@ class SalesDemoStory(models.AbstractModel):
                     "user_id": seller.id, "team_id": team.id, "date": day,
                     "visit_ids": [(0, 0, {
                         "partner_id": partner.id, "area": partner.city,
-                        "lead_id": self.opportunities.get(partner.id, False),
+                        "lead_id": opportunities.get(partner.id, False),
                         "purpose": rnd.choice(["order", "order", "collection", "service",
                                                "new_customer", "market_research",
                                                "complaint"]),

@@ -60,7 +60,14 @@ Menu.include({
             $body.removeClass('o_spm_menu_open');
         });
         $('.o_sub_menu').on('click', 'a.oe_menu_leaf', function () {
-            if ($collapse.hasClass('in')) {
+            // The view takes the screen again at once, even when the toggle
+            // is still opening (a quick tap): it closes when it has opened.
+            $body.removeClass('o_spm_menu_open');
+            if ($collapse.hasClass('collapsing')) {
+                $collapse.one('shown.bs.collapse', function () {
+                    $collapse.collapse('hide');
+                });
+            } else if ($collapse.hasClass('in')) {
                 $collapse.collapse('hide');
             }
         });
