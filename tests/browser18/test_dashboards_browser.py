@@ -31,9 +31,9 @@ def _fits(page, block):
     for index in range(blocks.count()):
         expect(blocks.nth(index).locator(".o_view_controller").first).to_be_attached()
     idle(page)
+    # The board (a block's own list may scroll inside the block).
     widths = page.evaluate("""() => {
-        const content = document.querySelector('.o_action_manager .o_content')
-            || document.querySelector('.o_dashboard');
+        const content = document.querySelector('.o_action_manager .o_dashboard');
         return [content.scrollWidth, content.clientWidth,
                 Math.max(...[...document.querySelectorAll('.o_dashboard .o-dashboard-action')].map(
                     block => block.getBoundingClientRect().right))];

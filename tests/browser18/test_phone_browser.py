@@ -106,7 +106,7 @@ def test_salesperson_day_on_a_phone(odoo_rpc, odoo_server, phone, tmp_path):
         visits.locator(".o-kanban-button-new").click()
         # The visit's dialog (the customer's search dialog opens above it).
         visit = page.locator(DIALOG, has=page.locator(".o_field_widget[name=purpose]")).last
-        visit.wait_for()
+        visit.locator(".o_field_widget[name=purpose]").wait_for()
         _pick(page, visit, "partner_id", name)
         start = visit.locator(".o_field_widget[name=planned_start] input")
         start.fill(today.strftime("%m/%d/%Y") + " %02d:00:00" % hour)

@@ -1,0 +1,47 @@
+"""The demo story tells a sales director's company as it works: the
+salespeople have opportunities in the pipeline, linked to their visits and
+orders, and the documents of the day are written by their authors (their
+messages are signed by the salespeople and supervisors, not by the
+administrator)."""
+
+import pytest
+from edition import VERSION
+from read_access import database
+
+
+def test_the_pipeline_is_linked_to_visits_and_orders(demo_database):
+    db, _conf = demo_database
+    with database(db) as env:
+        salespeople = env["res.users"].search([
+            ("groups_id", "in", env.ref("sales_process_mgmt.group_salesperson").id),
+            ("groups_id", "not in", env.ref("sales_process_mgmt.group_supervisor").id)])
+        opportunities = env["crm.lead"].search([
+            ("type", "=", "opportunity"), ("user_id", "in", salespeople.ids)])
+        owners = set(opportunities.mapped("user_id").ids)
+        # Each salesperson of the story has opportunities of their own customers.
+        assert len(owners) >= 10, sorted(owners)
+        assert all(lead.partner_id.user_id == lead.user_id for lead in opportunities)
+        visits = env["sales.visit"].search([("lead_id", "in", opportunities.ids)])
+        orders = env["sale.order"].search([("opportunity_id", "in", opportunities.ids)])
+        assert len(visits) >= 20 and len(orders) >= 5, (len(visits), len(orders))
+        assert all(order.partner_id == order.opportunity_id.partner_id for order in orders)
+
+
+@pytest.mark.xfail(VERSION < 13, strict=True,
+                   reason="Odoo 11: about a third of the demo's plan and report messages are "
+                          "still signed by the administrator (455 of 1,341 measured), cause "
+                          "not found yet")
+def test_the_documents_are_written_by_their_authors(demo_database):
+    db, _conf = demo_database
+    with database(db) as env:
+        # The superuser that loads the demo data, and the administrator.
+        system = env.ref("base.user_root").partner_id
+        if env.ref("base.user_admin", False):  # Odoo 12 and later
+            system |= env.ref("base.user_admin").partner_id
+        messages = env["mail.message"].search([
+            ("model", "in", ("sales.visit.plan", "sales.daily.report")),
+            ("body", "!=", False), ("body", "!=", "")])
+        assert messages
+        by_admin = messages.filtered(lambda message: message.author_id in system)
+        # The few documents of the demo's XML files are the administrator's.
+        assert len(by_admin) <= len(messages) // 10, (len(by_admin), len(messages))
