@@ -34,6 +34,7 @@
         "wizards/sales_visit_missed_views.xml",
         "wizards/sales_visit_schedule_views.xml",
         "wizards/sales_visit_suggest_views.xml",
+        "wizards/sales_visit_suggestion_views.xml",
         "views/assets.xml",
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",

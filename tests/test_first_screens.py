@@ -6,7 +6,7 @@ addon evaluates it on the server, models/board_board.py)."""
 import ast
 
 import pytest
-from edition import as_user, board_arch
+from edition import CUSTOMER, VERSION, as_user, board_arch, set_due_date
 from freezegun import freeze_time
 from lxml import etree
 from targets_scenario import Scenario
@@ -88,3 +88,56 @@ def test_a_rearranged_board_still_shows_today(s):
     with freeze_time("2026-03-11 02:00:00"):
         board = blocks(s, s.alice, "dashboard_my_day")
     assert ("date", "=", "2026-03-11") in board["Today's Visit Plan"][1]
+
+
+def suggestions(s, user, board):
+    """The rows of the block *Suggested Visits Today* as ``user``'s web client
+    reads them (the block's context asks for today's suggestions first)."""
+    model, domain = board["Suggested Visits Today"]
+    rows = as_user(s.env[model], user).with_context(sales_refresh_suggestions=True)
+    if VERSION < 13:
+        return rows.browse([row["id"] for row in rows.search_read(domain, ["name"])])
+    result = rows.web_search_read(domain, {"name": {}})
+    return rows.browse([row["id"] for row in result["records"]])
+
+
+def overdue_shop(s, name, user):
+    return s.env["res.partner"].create(dict(CUSTOMER, name=name, is_company=True,
+                                            user_id=user.id, sales_customer_class="a"))
+
+
+def test_my_day_suggests_todays_visits_and_adds_one_in_a_click(s):
+    """Alice's board suggests her customers of today (an overdue invoice, a
+    customer never visited), never Bob's; Add to Today's Plan creates her plan
+    of today with the visit, and the customer is no longer suggested."""
+    s.alice.tz = "Asia/Shanghai"
+    debtor = overdue_shop(s, "Debtor Shop", s.alice)
+    overdue_shop(s, "Never Visited", s.alice)
+    overdue_shop(s, "Bob's Shop", s.bob)
+    order = s.order(s.alice, debtor, "2026-02-10 02:00:00", [(s.bread, 1, 300.0)])
+    set_due_date(s.invoice(order), "2026-03-01")
+    with freeze_time("%s 02:00:00" % DAY):
+        board = blocks(s, s.alice, "dashboard_my_day")
+        rows = suggestions(s, s.alice, board)
+        assert {row.name: (row.purpose, row.amount_due) for row in rows} == {
+            "Debtor Shop": ("collection", 300.0), "Never Visited": ("service", 0.0)}
+        assert set(rows.mapped("user_id")) == {s.alice}
+        assert not suggestions(s, s.bob, blocks(s, s.bob, "dashboard_my_day")).filtered(
+            lambda row: row.name in ("Debtor Shop", "Never Visited"))
+        as_user(rows.filtered(lambda row: row.name == "Debtor Shop"), s.alice) \
+            .action_add_to_plan()
+        today = s.env["sales.visit.plan"].search([("user_id", "=", s.alice.id),
+                                                  ("date", "=", DAY)])
+        assert today.visit_ids.partner_id == debtor
+        assert today.visit_ids.purpose == "collection"
+        assert suggestions(s, s.alice, board).mapped("name") == ["Never Visited"]
+
+
+def test_my_day_lists_my_customers_overdue_for_a_visit(s):
+    mine = overdue_shop(s, "Never Visited", s.alice)
+    overdue_shop(s, "Bob's Shop", s.bob)
+    s.env["res.partner"].create(dict(CUSTOMER, name="No Class", user_id=s.alice.id))
+    with freeze_time("%s 02:00:00" % DAY):
+        model, domain = blocks(s, s.alice, "dashboard_my_day")[
+            "My Customers Overdue for a Visit"]
+        assert as_user(s.env[model], s.alice).search(domain) == mine

@@ -196,3 +196,22 @@ def test_no_more_visits_than_the_day_holds(s):
         with refused(s.env, UserError, "Only 1 visits"):
             wizard.action_add()
     assert len(s.plan.visit_ids) == 1
+
+
+def test_another_teams_customers_are_never_suggested(s):
+    """Alice (North) reported a complaint about Carol's Shop (South) and has an
+    opportunity with it: Carol's Shop stays South's; Shop Y, Bob's (North),
+    is suggested for Alice's opportunity with it."""
+    as_user(s.env["sales.market.report"], s.alice).create({
+        "title": "Broken shelf", "description": "Seen at Carol's customer.",
+        "kind": "customer_complaint", "partner_id": s.carols.id})
+    s.env["crm.lead"].create({"name": "South order", "type": "opportunity",
+                              "partner_id": s.carols.id, "user_id": s.alice.id,
+                              "date_deadline": "2026-03-11"})
+    s.env["crm.lead"].create({"name": "North order", "type": "opportunity",
+                              "partner_id": s.shop_y.id, "user_id": s.alice.id,
+                              "date_deadline": "2026-03-11"})
+    with freeze_time("%s 01:00:00" % DAY):
+        _wizard, lines = suggest(s, s.alice)
+    assert "Carol's Shop" not in lines
+    assert lines["Shop Y"].purpose == "order"

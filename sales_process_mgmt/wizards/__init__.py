@@ -6,4 +6,5 @@ from . import sales_visit_missed
 from . import sales_visit_schedule
 from . import sales_visit_suggest
 from . import sales_visit_suggest_line
+from . import sales_visit_suggestion
 from . import sales_weekly_report_generate

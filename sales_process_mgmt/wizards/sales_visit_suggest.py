@@ -51,7 +51,12 @@ class SalesVisitSuggest(models.TransientModel):
     @api.model
     def _suggestions(self, plan):
         """[values of a suggestion line] for ``plan``, in PRIORITY order."""
-        user, day = plan.user_id, plan.date
+        return self._suggestions_of(plan.user_id, plan.date, plan.company_id, plan.visit_ids)
+
+    @api.model
+    def _suggestions_of(self, user, day, company, visits):
+        """[values of a suggestion line] of ``user`` on ``day`` in ``company``,
+        in PRIORITY order, but for what ``visits`` (that day's) already visit."""
         horizon = fields.Date.to_string(fields.Date.from_string(day)
                                         + timedelta(days=HORIZON_DAYS))
         found = []
@@ -61,7 +66,7 @@ class SalesVisitSuggest(models.TransientModel):
         for group in self.env["account.invoice"].sudo().read_group(
                 [("type", "=", "out_invoice"), ("state", "=", "open"),
                  ("date_due", "<", day), ("user_id", "=", user.id),
-                 ("company_id", "=", plan.company_id.id)],
+                 ("company_id", "=", company.id)],
                 ["commercial_partner_id", "residual_company_signed"],
                 ["commercial_partner_id"]):
             found.append({"partner_id": group["commercial_partner_id"][0],
@@ -70,7 +75,7 @@ class SalesVisitSuggest(models.TransientModel):
                           "reason": _("Overdue invoices")})
         for lead in self.env["crm.lead"].sudo().search_read(
                 [("type", "=", "opportunity"), ("user_id", "=", user.id),
-                 ("company_id", "in", [plan.company_id.id, False]),
+                 ("company_id", "in", [company.id, False]),
                  ("probability", "<", 100), "|",
                  ("activity_date_deadline", "<=", horizon), "&",
                  ("date_deadline", ">=", day), ("date_deadline", "<=", horizon)],
@@ -82,7 +87,7 @@ class SalesVisitSuggest(models.TransientModel):
                           "reason": _("%(lead)s: next step on %(date)s")
                           % {"lead": lead["name"], "date": when}})
         for report in self.env["sales.market.report"].sudo().search_read(
-                [("is_complaint", "=", True), ("company_id", "=", plan.company_id.id),
+                [("is_complaint", "=", True), ("company_id", "=", company.id),
                  ("state", "in", ("new", "acknowledged", "in_progress")),
                  ("partner_id", "!=", False), "|", "|",
                  ("user_id", "=", user.id), ("reporter_id", "=", user.id),
@@ -90,10 +95,10 @@ class SalesVisitSuggest(models.TransientModel):
                 ["name", "title", "partner_id"]):
             found.append({"partner_id": report["partner_id"][0], "purpose": "complaint",
                           "reason": _("Open complaint %(name)s: %(title)s") % report})
-        overdue = plan.company_id._sales_overdue_domain(fields.Date.from_string(day))
+        overdue = company._sales_overdue_domain(fields.Date.from_string(day))
         never = _("never")  # translated once, not once per customer
         for partner in self.env["res.partner"].sudo().search_read(
-                [("user_id", "=", user.id), ("company_id", "in", [plan.company_id.id, False])]
+                [("user_id", "=", user.id), ("company_id", "in", [company.id, False])]
                 + overdue,
                 ["sales_last_visit_date", "sales_customer_class"]):
             last = partner["sales_last_visit_date"]
@@ -103,23 +108,37 @@ class SalesVisitSuggest(models.TransientModel):
                              "date": last or never}})
         for lead in self.env["crm.lead"].sudo().search_read(
                 [("type", "=", "lead"), ("user_id", "=", user.id),
-                 ("company_id", "in", [plan.company_id.id, False]),
+                 ("company_id", "in", [company.id, False]),
                  ("sales_last_visit_date", "=", False), ("sales_next_visit_date", "=", False)],
                 ["name", "partner_id"]):
             found.append({"lead_id": lead["id"],
                           "partner_id": lead["partner_id"] and lead["partner_id"][0],
                           "purpose": "new_customer",
                           "reason": _("New lead %s, never visited") % lead["name"]})
-        return self._merge(plan, found)
+        others = self._other_teams_customers(user, found)
+        return self._merge(visits, [item for item in found
+                                    if item.get("partner_id") not in others])
 
     @api.model
-    def _merge(self, plan, found):
+    def _other_teams_customers(self, user, found):
+        """The ids of the customers in ``found`` whose salesperson is of
+        another team than the salesperson's (a customer's team is its
+        salesperson's): an opportunity or a complaint of the salesperson about
+        them is left to their team.  One query whatever the customers."""
+        members = user.sale_team_id.member_ids | user
+        # sudo: the salesperson's rules may hide the other teams' customers.
+        return set(self.env["res.partner"].sudo().search([
+            ("id", "in", [item["partner_id"] for item in found if item.get("partner_id")]),
+            ("user_id", "!=", False), ("user_id", "not in", members.ids)]).ids)
+
+    @api.model
+    def _merge(self, visits, found):
         """One line per customer (or lead without customer), for its first
         reason in PRIORITY order, the others added to its reason; none for
-        what the plan already visits."""
-        planned = {("partner", visit.partner_id.id) for visit in plan.visit_ids
+        what ``visits`` already visit."""
+        planned = {("partner", visit.partner_id.id) for visit in visits
                    if visit.partner_id} | {("lead", visit.lead_id.id)
-                                           for visit in plan.visit_ids if visit.lead_id}
+                                           for visit in visits if visit.lead_id}
         lines = {}
         for item in sorted(found, key=lambda item: PRIORITY.index(item["purpose"])):
             key = ("partner", item["partner_id"]) if item.get("partner_id") \
@@ -136,13 +155,19 @@ class SalesVisitSuggest(models.TransientModel):
 
     @api.multi
     def action_add(self):
-        """Add the ticked suggestions to the plan, an hour each from 9:00 (the
-        salesperson's time), after the visits already planned that day."""
+        """Add the ticked suggestions to the plan."""
         self.ensure_one()
-        plan = self.plan_id
         chosen = self.line_ids.filtered("selected")
         if not chosen:
             raise UserError(_("Tick the visits to add."))
+        self._add_to_plan(self.plan_id, chosen)
+        return {"type": "ir.actions.act_window_close"}
+
+    @api.model
+    def _add_to_plan(self, plan, chosen):
+        """Add the suggestions ``chosen`` (records with a customer, a lead, a
+        purpose and a reason) to ``plan``, an hour each from 9:00 (the
+        salesperson's time), after the visits already planned that day."""
         if plan.state == "submitted":
             raise UserError(_("The plan of %s is waiting for approval: wait for it, or ask "
                               "for it back, before adding a visit.") % plan.date)
@@ -167,4 +192,3 @@ class SalesVisitSuggest(models.TransientModel):
                 "planned_stop": fields.Datetime.to_string(start + timedelta(hours=1)),
             })
             start += timedelta(hours=1)
-        return {"type": "ir.actions.act_window_close"}

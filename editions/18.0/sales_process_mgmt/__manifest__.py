@@ -34,6 +34,7 @@
         "wizards/sales_visit_missed_views.xml",
         "wizards/sales_visit_schedule_views.xml",
         "wizards/sales_visit_suggest_views.xml",
+        "wizards/sales_visit_suggestion_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
         "views/sales_visit_plan_views.xml",
@@ -60,6 +61,8 @@
     "assets": {
         "web.assets_backend": [
             "sales_process_mgmt/static/src/board/board_action_patch.js",
+            "sales_process_mgmt/static/src/check_in/check_in_widget.js",
+            "sales_process_mgmt/static/src/check_in/check_in_widget.xml",
         ],
     },
     "uninstall_hook": "uninstall_hook",
