@@ -5,6 +5,8 @@ hurt shown as text wherever the addon renders HTML."""
 
 import logging
 import threading
+from collections import Counter
+from datetime import date, timedelta
 from unittest.mock import patch
 
 import pytest
@@ -216,6 +218,107 @@ def test_two_salespeople_editing_one_market_report_at_once(odoo_rpc, odoo_server
     report = odoo_rpc.env["sales.market.report"].read([report_id], ["title", "description"])[0]
     assert report["title"] == "Price cut in the east"
     assert report["description"] == "A competitor cut its prices by 15 %."
+
+
+def _director(odoo_rpc, login):
+    """A second sales director, committed."""
+    return odoo_rpc.env["res.users"].with_context(no_reset_password=True).create({
+        "name": login, "login": login, "password": login, "email": "%s@example.com" % login,
+        "groups_id": [(6, 0, [odoo_rpc.env.ref("sales_process_mgmt.group_director").id])]})
+
+
+def test_two_directors_making_the_reports_of_a_new_week_at_once(odoo_rpc, odoo_server):
+    """Two directors make the weekly reports of a week that has none at the
+    same moment: both find no report and insert them; the second insert meets
+    the first's reports (a serialization failure, which Odoo retries with a
+    new snapshot that refreshes them): both calls succeed, one report per team
+    and week.  Before, the second was refused with "A team has one weekly
+    report per week"."""
+    tag = "week_%s" % odoo_server.rsplit(":", 1)[1]
+    _committed_scenario(odoo_rpc, tag)
+    _director(odoo_rpc, "twice_dir2_%s" % tag)
+    reports = odoo_rpc.env["sales.weekly.report"]
+    day = next(
+        str(monday) for monday in (date(2001, 1, 1) + timedelta(weeks=week)
+                                   for week in range(1000))
+        if not reports.search_count([("week_start", "=", str(monday))]))
+    directors = [_client(odoo_server, login)
+                 for login in ("twice_dir_%s" % tag, "twice_dir2_%s" % tag)]
+    results = _at_once([
+        lambda client=client: client.env["sales.weekly.report"].generate_week(day)
+        for client in directors])
+    assert [kind for kind, _value in results] == ["ok", "ok"], results
+    teams = odoo_rpc.env["crm.team"].search([("user_id", "!=", False)])
+    made = reports.search_read([("week_start", "=", day)], ["team_id"])
+    per_team = Counter(report["team_id"][0] for report in made)
+    assert set(per_team) == set(teams) and set(per_team.values()) == {1}, per_team
+    assert sorted(results[0][1]) == sorted(results[1][1]) == sorted(
+        report["id"] for report in made)
+    names = reports.read([made[0]["id"]], ["name", "week_end", "supervisor_id"])[0]
+    assert names["name"] and names["week_end"] and names["supervisor_id"], names
+
+
+def _visit(partner, day, hour):
+    return {"partner_id": partner, "purpose": "order",
+            "planned_start": "%s %02d:00:00" % (day, hour),
+            "planned_stop": "%s %02d:00:00" % (day, hour + 1)}
+
+
+TWICE = "already has a visit to this customer at this time"
+
+
+def test_a_visit_sent_again_is_refused(odoo_rpc, odoo_server):
+    """A salesperson's client sends "add visit" again (its first answer was
+    lost): the second is refused with a clear message and the plan keeps one
+    visit; the same customer at another time is accepted.  The web client
+    sends the plan with its visits in one create: a plan holding the same
+    visit twice is refused whole (no plan made)."""
+    import odoorpc
+
+    tag = "visit_%s" % odoo_server.rsplit(":", 1)[1]
+    _users, partner = _committed_scenario(odoo_rpc, tag)
+    rep = _client(odoo_server, "twice_rep_%s" % tag)
+    plans = rep.env["sales.visit.plan"]
+    day = odoo_rpc.env["sales.visit.plan"].default_get(["date"])["date"]
+    plan_id = plans.create({"date": day})
+    visit = dict(_visit(partner, day, 2), plan_id=plan_id)
+    rep.env["sales.visit"].create(visit)
+    with pytest.raises(odoorpc.error.RPCError, match=TWICE):
+        rep.env["sales.visit"].create(visit)
+    rep.env["sales.visit"].create(dict(_visit(partner, day, 4), plan_id=plan_id))
+    visits = rep.env["sales.visit"].search_read([("plan_id", "=", plan_id)],
+                                                ["planned_start"])
+    assert sorted(visit["planned_start"] for visit in visits) == [
+        "%s 02:00:00" % day, "%s 04:00:00" % day]
+    odoo_rpc.env["sales.visit.plan"].browse(plan_id).unlink()
+
+    with pytest.raises(odoorpc.error.RPCError, match=TWICE):
+        plans.create({"date": day, "visit_ids": [(0, 0, _visit(partner, day, 2)),
+                                                 (0, 0, _visit(partner, day, 2))]})
+    assert not plans.search([("date", "=", day)])
+    plan_id = plans.create({"date": day, "visit_ids": [(0, 0, _visit(partner, day, 2)),
+                                                       (0, 0, _visit(partner, day, 4))]})
+    assert len(plans.browse(plan_id).visit_ids) == 2
+
+
+def test_the_same_visit_sent_twice_at_once_is_made_once(odoo_rpc, odoo_server):
+    """The same "add visit" arrives twice at the same moment (a client that
+    retried while its first request was still being answered by another
+    worker): one is made, the other refused with the message; one visit."""
+    import odoorpc
+
+    tag = "visit2_%s" % odoo_server.rsplit(":", 1)[1]
+    _users, partner = _committed_scenario(odoo_rpc, tag)
+    clients = [_client(odoo_server, "twice_rep_%s" % tag) for _index in range(2)]
+    day = odoo_rpc.env["sales.visit.plan"].default_get(["date"])["date"]
+    plan_id = clients[0].env["sales.visit.plan"].create({"date": day})
+    visit = dict(_visit(partner, day, 2), plan_id=plan_id)
+    results = _at_once([lambda client=client: client.env["sales.visit"].create(visit)
+                        for client in clients])
+    assert sorted(kind for kind, _value in results) == ["error", "ok"], results
+    error = next(value for kind, value in results if kind == "error")
+    assert isinstance(error, odoorpc.error.RPCError) and TWICE in str(error), str(error)
+    assert odoo_rpc.env["sales.visit"].search_count([("plan_id", "=", plan_id)]) == 1
 
 
 # ------------------------------------------------------------ text that hurts

@@ -42,14 +42,23 @@ def update_rows(cr, table, columns, rows):
         [list(column) for column in zip(*rows)])
 
 
-def insert_rows(cr, table, columns, rows):
+def insert_rows(cr, table, columns, rows, unique=()):
     """INSERT ``rows`` (tuples in the order of ``columns``: ((name, SQL type),
-    ...)) into ``table`` in one statement; returns the new ids in order."""
+    ...)) into ``table`` in one statement; returns the new ids in order.
+
+    ``unique``: the columns of a unique constraint of ``table``.  A row that
+    already exists is then left out (``ON CONFLICT ... DO NOTHING``: no id
+    for it).  One that a concurrent transaction inserted and committed after
+    this one's snapshot makes PostgreSQL raise a serialization failure (in
+    REPEATABLE READ, Odoo's isolation level), which Odoo's RPC layer retries
+    with a new snapshot, instead of a unique violation, which it does not."""
     if not rows:
         return []
     arrays = ", ".join("%%s::%s[]" % sql_type for _name, sql_type in columns)
     names = ", ".join('"%s"' % name for name, _type in columns)
+    conflict = (" ON CONFLICT (%s) DO NOTHING" % ", ".join('"%s"' % name for name in unique)
+                if unique else "")
     cr.execute(  # pylint: disable=sql-injection
-        'INSERT INTO "%s" (%s) SELECT * FROM unnest(%s) RETURNING id'
-        % (table, names, arrays), [list(column) for column in zip(*rows)])
+        'INSERT INTO "%s" (%s) SELECT * FROM unnest(%s)%s RETURNING id'
+        % (table, names, arrays, conflict), [list(column) for column in zip(*rows)])
     return [row[0] for row in cr.fetchall()]

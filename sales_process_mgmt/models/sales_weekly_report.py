@@ -193,12 +193,7 @@ class SalesWeeklyReport(models.Model):
         """Make or refresh the reports of ``teams`` for the week of ``week_start``
         (see ``generate_week``)."""
         existing = self.search([("team_id", "in", teams.ids), ("week_start", "=", week_start)])
-        created = self.browse()
-        # The reports are the system's: no creation or tracking message (whose
-        # author, the director or the scheduler, may have no e-mail address).
-        for team in teams - existing.mapped("team_id"):
-            created |= self.with_context(mail_create_nolog=True, mail_notrack=True).create(
-                self._prepare_report_values(team, week_start))
+        created = self._create_reports(teams - existing.mapped("team_id"), week_start)
         reports = existing | created
         failed = reports.filtered(lambda report: report.state != "closed")._refresh()
         # sudo: a report made in this run whose figures failed is removed, so
@@ -206,6 +201,27 @@ class SalesWeeklyReport(models.Model):
         # director may not delete reports.
         (failed & created).sudo().unlink()
         return reports - failed
+
+    def _create_reports(self, teams, week_start):
+        """Create the reports of ``teams`` for the week of ``week_start``, in
+        one INSERT that leaves out a report made meanwhile by another
+        transaction (``ON CONFLICT (team_id, week_start) DO NOTHING``).
+
+        Two directors, or a director and the Monday action, making the same
+        new week at the same moment both find no report; the second INSERT
+        waits for the first transaction, then fails with a serialization
+        failure, which Odoo's RPC layer (the web client's and JSON-RPC calls)
+        retries with a new snapshot that finds the reports and refreshes
+        them, instead of a unique violation that refuses the call.  The reports are the
+        system's: no creation or tracking message (whose author, the director
+        or the scheduler, may have no e-mail address), nobody subscribed."""
+        self.check_access_rights("create")
+        created = bulk_create(
+            self, [dict(self._prepare_report_values(team, week_start), state="draft")
+                   for team in teams], unique=("team_id", "week_start"))
+        # The stored computed fields (name, week end, supervisor), as create would.
+        created.modified(["team_id", "week_start", "company_id"])
+        return created
 
     @api.model
     def _prepare_report_values(self, team, week_start):

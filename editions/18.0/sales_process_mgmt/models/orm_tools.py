@@ -150,10 +150,13 @@ def insert_rows_plain(cr, table, column_names, rows):
         [list(column) for column in zip(*rows, strict=True)])
 
 
-def bulk_create(model, rows):
+def bulk_create(model, rows, unique=()):
     """Create records of ``model`` with plain stored values in one INSERT
     (``rows``: a list of dicts with the same keys); returns them.  For lines
-    the workflow computes (a report's target lines), not for documents.
+    the workflow computes (a report's target lines), not for documents
+    (except the weekly reports, which are the system's).  ``unique``: the
+    columns of a unique constraint; the rows already there are left out (see
+    ``lib.sql.insert_rows``).
 
     The one2many fields whose inverse is one of the values (the new lines'
     parents) are invalidated, and the fields depending on the new records
@@ -169,7 +172,7 @@ def bulk_create(model, rows):
         ("write_uid", "int4"), ("write_date", "timestamp")]
     ids = insert_rows(model.env.cr, model._table, columns, [
         tuple(_to_column(field, row[field.name]) for field in fields_)
-        + (model.env.uid, now, model.env.uid, now) for row in rows])
+        + (model.env.uid, now, model.env.uid, now) for row in rows], unique)
     records = model.browse(ids)
     for field in fields_:
         if field.type != "many2one":

@@ -99,6 +99,15 @@ class SalesVisit(models.Model):
     collection_amount = fields.Monetary(compute="_compute_result_amounts",
                                         string="Collected")
 
+    # A request sent again (a client retrying after its answer was lost, two
+    # workers answering the same request) must not add a visit twice; two
+    # requests at the same moment meet at this index too.
+    _sql_constraints = [
+        ("plan_customer_start_unique", "UNIQUE(plan_id, partner_id, planned_start)",
+         "The plan already has a visit to this customer at this time: open that visit "
+         "instead of adding it again."),
+    ]
+
     @api.depends("state", "order_ids", "payment_ids", "lead_progress")
     def _compute_is_effective(self):
         for visit in self:
