@@ -12,7 +12,7 @@ class SalesVisitSuggestion(models.TransientModel):
     from invoices, opportunities, complaints and visit classes, are written
     here for the user and the day each time the block reads them (its context
     has ``sales_refresh_suggestions``), then listed like any record.  Each
-    user sees only the own rows (a transient model: the creator's only).
+    user sees only the own rows (Odoo keeps a transient record to its creator).
     """
 
     _name = "sales.visit.suggestion"
