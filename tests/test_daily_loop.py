@@ -653,6 +653,25 @@ def test_the_plans_approval_does_not_flood_the_inbox(s):
     assert plans[0].display_name == "Visit Plan of T Alice, %s" % DAY
 
 
+def test_every_message_of_the_workflow_is_signed_by_who_acted(s):
+    """The submission, the closed approval activity ("done") and the return or
+    approval are signed by the salesperson or the supervisor who acted, never
+    by the administrator (in Odoo 11 the activity, closed as the superuser,
+    was signed by the administrator: a third of the demo's messages)."""
+    plans = plan(s, s.alice, visits=three_visits(s)) | plan(
+        s, s.alice, date=NEXT_DAY, visits=three_visits(s))
+    as_user(plans[0], s.alice).action_submit()
+    as_user(plans[0], s.sup_north).action_return("Too few visits.")
+    as_user(plans[1], s.alice).action_submit()
+    as_user(plans[1], s.sup_north).action_approve()
+    messages = (plans[0].message_ids | plans[1].message_ids).filtered("body")
+    authors = messages.mapped("author_id")
+    assert len(messages) >= 4, messages.mapped("body")
+    assert authors <= (s.alice | s.sup_north).mapped("partner_id"), [
+        (message.author_id.name, message.body) for message in messages]
+    assert s.sup_north.partner_id in authors
+
+
 def test_messages_and_activities_are_in_the_readers_language(s):
     """Alice writes in English, her supervisor reads Chinese: the message and
     the activity of the submission are in Chinese; the return comes back to

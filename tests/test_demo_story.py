@@ -4,8 +4,6 @@ orders, and the documents of the day are written by their authors (their
 messages are signed by the salespeople and supervisors, not by the
 administrator)."""
 
-import pytest
-from edition import VERSION
 from read_access import database
 
 
@@ -27,10 +25,6 @@ def test_the_pipeline_is_linked_to_visits_and_orders(demo_database):
         assert all(order.partner_id == order.opportunity_id.partner_id for order in orders)
 
 
-@pytest.mark.xfail(VERSION < 13, strict=True,
-                   reason="Odoo 11: about a third of the demo's plan and report messages are "
-                          "still signed by the administrator (455 of 1,341 measured), cause "
-                          "not found yet")
 def test_the_documents_are_written_by_their_authors(demo_database):
     db, _conf = demo_database
     with database(db) as env:

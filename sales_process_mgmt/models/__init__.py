@@ -1,6 +1,7 @@
 from . import account_move_line
 from . import board_board
 from . import ir_model_fields
+from . import mail_message
 from . import res_company
 from . import res_config_settings
 from . import res_partner

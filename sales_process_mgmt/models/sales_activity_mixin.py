@@ -76,8 +76,11 @@ class SalesActivityMixin(models.AbstractModel):
     @api.multi
     def _sales_close(self, feedback=None, activity_type=None, users=None):
         """Mark the open activities of these records done, with ``feedback``
-        (text, escaped: Odoo 11 shows the feedback as HTML)."""
-        self._sales_activities(activity_type, users).action_feedback(
+        (text, escaped: Odoo 11 shows the feedback as HTML).  The "done"
+        messages are signed by the user acting, not by the superuser the
+        activities are closed as (see ``mail.message``)."""
+        self._sales_activities(activity_type, users).with_context(
+            sales_author_id=self.env.user.partner_id.id).action_feedback(
             html_escape(feedback) if feedback else False)
 
     @api.model
