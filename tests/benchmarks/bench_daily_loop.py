@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/benchmarks/bench_daily_loop.py [--salespeople 200]
         [--teams 10] [--days 260] [--runs 5] [--keep] [--plain-data] [--json FILE]
-        [--build-only | --reuse] [--only efficiency,prefill,cron,weekly,kpi]
+        [--build-only | --reuse] [--only efficiency,prefill,cron,weekly,kpi,suggestions]
 
 Creates a throw-away database with the addon and fills it like
 ``bench_target_actuals.py`` does (teams, salespeople, customers, orders over two
@@ -26,7 +26,8 @@ pivot in three shapes, the prefill of the daily reports, the missing-report
 cron (first run: it creates documents and posts messages, no SQL
 reference; next run), the weekly reports (Monday action, first run and
 re-run, ``_refresh()`` of one team and of all), the report KPI's pivot in two
-shapes.  Nothing here asserts on time.
+shapes, the visit suggestions of every plan of the last day
+(``bench_suggestions.py``).  Nothing here asserts on time.
 """
 
 import argparse
@@ -39,6 +40,7 @@ from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 
 import reference_sql
+from bench_suggestions import measure_suggestions
 from bench_target_actuals import (
     build_attribution,
     build_company,
@@ -1274,7 +1276,8 @@ def main():
                         help="measure on the existing database --db (built the same day "
                              "with --build-only or --keep) instead of building one")
     parser.add_argument("--only", help="measure only these steps (comma-separated: "
-                                       "efficiency, prefill, cron, weekly, kpi)")
+                                       "efficiency, prefill, cron, weekly, kpi, "
+                                       "suggestions)")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
 
@@ -1319,7 +1322,8 @@ def main():
                                                         days[-min(22, len(days))]),
                      "cron": lambda: measure_cron(env, args.runs),
                      "weekly": lambda: measure_weekly(env, args.runs, monday),
-                     "kpi": lambda: measure_kpi(env, args.runs, days, today)}
+                     "kpi": lambda: measure_kpi(env, args.runs, days, today),
+                     "suggestions": lambda: measure_suggestions(env, args.runs, days[-1])}
             wanted = args.only.split(",") if args.only else list(steps)
             rows, checks = [], []
             try:

@@ -42,6 +42,7 @@ SECTIONS = (
     ("Missing-report cron", "daily", ("cron_first", "cron_next")),
     ("Weekly reports", "daily", ("weekly_first", "weekly_rerun", "weekly_one", "weekly_all")),
     ("Report KPI", "daily", ("kpi_year", "kpi_quarter")),
+    ("Suggestions", "daily", ("suggest_all", "suggest_one")),
 )
 
 
