@@ -16,6 +16,7 @@ from . import sales_target
 from . import sales_target_line
 from . import sales_visit_plan
 from . import sales_visit
+from . import sales_visit_check_in
 from . import sales_visit_expense
 from . import sales_daily_report
 from . import sales_daily_report_target

@@ -53,6 +53,20 @@ class ResCompany(models.Model):
         string="Visit Class C every (days)", default=30,
         help="A customer of visit class C is overdue this many days after its last visit.")
 
+    sales_check_in_distance = fields.Integer(
+        string="Check-in Distance (m)", default=1000,
+        help="A visit checked in farther than this from its customer's coordinates is "
+             "flagged for the supervisor.")
+    sales_check_in_tolerance = fields.Integer(
+        string="Check-in Tolerance (minutes)", default=30,
+        help="A visit checked in this long before its planned start or after its planned "
+             "end is flagged for the supervisor.")
+    sales_map_url = fields.Char(
+        string="Map Link",
+        help="The address of a map at a place, with {lat} and {lon} for its latitude and "
+             "longitude (https://www.openstreetmap.org/?mlat={lat}&mlon={lon}): the "
+             "check-ins link to it. Empty: no link.")
+
     def _sales_visit_days(self):
         """{visit class: days between visits} of this company."""
         self.ensure_one()
@@ -104,3 +118,15 @@ class ResCompany(models.Model):
             if company.sales_missing_report_days < 1:
                 raise ValidationError(_("The look-back for missing reports is at "
                                         "least one day."))
+
+    @api.constrains("sales_check_in_distance", "sales_check_in_tolerance", "sales_map_url")
+    def _check_sales_check_in(self):
+        for company in self:
+            if company.sales_check_in_distance < 1 or company.sales_check_in_tolerance < 0:
+                raise ValidationError(_("The check-in distance is at least one metre and its "
+                                        "tolerance is not below zero minutes."))
+            url = company.sales_map_url
+            if url and not (url.startswith(("https://", "http://")) and "{lat}" in url
+                            and "{lon}" in url):
+                raise ValidationError(_("The map link is an address starting with https:// "
+                                        "that holds {lat} and {lon}."))

@@ -43,6 +43,11 @@ class ResPartner(models.Model):
         search="_search_sales_visit_overdue",
         help="Not visited within the days of its visit class (or never visited).")
 
+    # The fields of Odoo's base_geolocalize (and of Odoo 18's base), by the same
+    # names: typed in here, or found by that addon when it is installed.
+    partner_latitude = fields.Float(string="Geo Latitude", digits=(16, 5))
+    partner_longitude = fields.Float(string="Geo Longitude", digits=(16, 5))
+
     is_competitor = fields.Boolean(
         string="Competitor",
         help="A competitor (竞争对手): market reports name it, so that competitor "

@@ -28,7 +28,7 @@ class SalesEfficiencyReport(models.Model):
         ("visit_planned", "int"), ("visit_unplanned", "int"), ("visit_done", "int"),
         ("visit_effective", "int"), ("order_count", "int"), ("sales_amount", "float"),
         ("collection_amount", "float"), ("expense_amount", "float"),
-        ("target_amount", "float"),
+        ("target_amount", "float"), ("visit_checked_in", "int"), ("visit_flagged", "int"),
     )
     _ratios = EFFICIENCY_RATIOS
 
@@ -41,6 +41,11 @@ class SalesEfficiencyReport(models.Model):
     collection_amount = fields.Float(string="Collections", readonly=True)
     expense_amount = fields.Float(string="Visit Expenses", readonly=True)
     target_amount = fields.Float(string="Sales Target (share)", readonly=True)
+    visit_checked_in = fields.Integer(string="Visits Checked In", readonly=True)
+    visit_flagged = fields.Integer(
+        string="Check-ins Flagged", readonly=True,
+        help="Visits checked in far from the customer, out of the planned time or without "
+             "location.")
     done_rate = fields.Float(string="Visits Done (%)", readonly=True, group_operator="avg")
     effective_rate = fields.Float(string="Effective Visit Rate (%)", readonly=True,
                                   group_operator="avg")
@@ -99,6 +104,8 @@ class SalesEfficiencyReport(models.Model):
                 "visit_done": "COUNT(*) FILTER (WHERE v.state = 'done')",
                 "visit_effective": "COUNT(*) FILTER (WHERE v.is_effective)",
                 "expense_amount": "COALESCE(SUM(v.expense_amount), 0.0)",
+                "visit_checked_in": "COUNT(*) FILTER (WHERE v.check_in_at IS NOT NULL)",
+                "visit_flagged": "COUNT(*) FILTER (WHERE v.check_in_flagged)",
             },
             "from": "sales_visit v",
             "group_by": "v.user_id, v.date, v.company_id",

@@ -23,3 +23,8 @@ class ResConfigSettings(models.TransientModel):
     sales_visit_days_a = fields.Integer(related="company_id.sales_visit_days_a", readonly=False)
     sales_visit_days_b = fields.Integer(related="company_id.sales_visit_days_b", readonly=False)
     sales_visit_days_c = fields.Integer(related="company_id.sales_visit_days_c", readonly=False)
+    sales_check_in_distance = fields.Integer(related="company_id.sales_check_in_distance",
+                                             readonly=False)
+    sales_check_in_tolerance = fields.Integer(related="company_id.sales_check_in_tolerance",
+                                              readonly=False)
+    sales_map_url = fields.Char(related="company_id.sales_map_url", readonly=False)
