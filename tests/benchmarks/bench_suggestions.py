@@ -159,12 +159,13 @@ def measure_suggestions(env, runs, day):
         per_plan.append(sample[1])
         one_reference.append(measure(
             env, 1, lambda plan=plan: hand_written(cr, day, plan.user_id.id))[0])
+    per_plan_label = ", ".join(map(str, sorted(set(per_plan))))
     rows = [
-        dict(key="suggest_all", label="Suggest Visits, " + label, seconds=seconds,
-             queries=queries, reference=reference),
-        dict(key="suggest_one", label="Suggest Visits, one plan (queries of each of 20 "
-                                      "plans: %s)" % ", ".join(map(str, sorted(set(per_plan)))),
-             seconds=statistics.median(one), queries=max(per_plan),
-             reference=statistics.median(one_reference)),
+        {"key": "suggest_all", "label": "Suggest Visits, " + label, "seconds": seconds,
+         "queries": queries, "reference": reference},
+        {"key": "suggest_one",
+         "label": "Suggest Visits, one plan (queries of each of 20 plans: %s)" % per_plan_label,
+         "seconds": statistics.median(one), "queries": max(per_plan),
+         "reference": statistics.median(one_reference)},
     ]
     return rows, checks
