@@ -7,7 +7,7 @@ the amounts below."""
 import contextlib
 
 import pytest
-from edition import customer_values, forget, invoice_orders, join_team, pay
+from edition import VERSION, customer_values, forget, invoice_orders, join_team, pay
 
 
 def make_user(env, login, team=None, *groups):
@@ -83,6 +83,21 @@ class Scenario:
 
     def pay(self, partner, amount, date, invoices=None):
         return pay(self.env, partner, amount, date, invoices)
+
+    def opportunity(self, user, revenue, probability, deadline, team=None, partner=None):
+        """An open opportunity of ``user`` (in ``team``, by default the user's)
+        for ``partner`` (Shop Y), expected to close on ``deadline``."""
+        revenue_field = "planned_revenue" if VERSION < 13 else "expected_revenue"
+        return self.env["crm.lead"].create({
+            "name": "%s %.0f@%d" % (user.name, revenue, probability),
+            "type": "opportunity",
+            "user_id": user.id,
+            "team_id": (team or user.sale_team_id).id,
+            "partner_id": (partner or self.shop_y).id,
+            revenue_field: revenue,
+            "probability": probability,
+            "date_deadline": deadline,
+        })
 
     def line(self, metric, date_from, date_to, target=1000.0, **keys):
         values = {"target_id": self.plan.id, "metric": metric, "date_from": date_from,

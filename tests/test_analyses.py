@@ -138,12 +138,15 @@ def test_running_period_filter(s, march):
 @freeze_time("2026-03-16 10:00:00")
 def test_who_is_behind_lists_only_the_running_targets_behind(s, march):
     # 16 March: 11 of March's 22 working days have begun, 50 % expected; the
-    # plan's threshold is 20 %: at risk below 40 %.  Sales of March are 320.
-    # The company 320 / 1000 = 32 % (at risk), North 320 / 700 = 45.7 %
-    # (behind), South 0 / 300 (at risk), Alice 250 / 400 = 62.5 % (on track),
-    # new customers 2 / 4 = 50 % (on track).  February's target of 1000 with
-    # no sale is at 0 % but its period is over: not behind now.  A yearly
-    # target of 100 with 320 sold is on track.
+    # plan's threshold is 20 %: a projection below 80 % of the target is at
+    # risk, below 100 % behind.  Sales of March are 320, and Alice has an
+    # opportunity of 300 at 50 % closing in March (150).  Projected: the
+    # company 470 / 1000 = 47 % (at risk), North 470 / 700 = 67 % (at risk),
+    # South 0 / 300 (at risk), Alice 400 / 400 = 100 % (on track), new
+    # customers 2 at half of the month: 4 / 4 (on track).  February's target
+    # of 1000 with no sale is at 0 % but its period is over: not behind now.
+    # A yearly target of 100 with 320 sold is on track.
+    s.opportunity(s.alice, 300.0, 50, "2026-03-24")
     february = s.line("sales", *FEBRUARY, target=1000.0)
     year = s.line("sales", *YEAR, target=100.0)
     flush(s.env)

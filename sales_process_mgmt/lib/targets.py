@@ -40,6 +40,39 @@ def target_status(started, target, achievement, expected, threshold):
     return "behind" if achievement >= floor else "at_risk"
 
 
+def uses_pipeline(metric, categ_id):
+    """Whether the projection of a target line adds the weighted pipeline:
+    sales targets not set for a product category (an opportunity has no
+    product); the others project their run rate."""
+    return metric == "sales" and not categ_id
+
+
+def projection(actual, expected, pipeline=None):
+    """The projected period-end figure of a target line.
+
+    * with the weighted pipeline (``pipeline`` not None, see
+      ``uses_pipeline``): actual + pipeline of the open opportunities
+      expected to close in the period;
+    * else the run rate: actual / share of the period elapsed (``expected``,
+      % of its working days) × 100; the actual itself when no working day
+      has begun yet (nothing to extrapolate from) or the period is over.
+    """
+    if pipeline is not None:
+        return actual + pipeline
+    if 0 < expected < 100:
+        return actual * 100.0 / expected
+    return actual
+
+
+def projected_status(started, target, projected_rate, expected, threshold):
+    """The status of a running or past target from its projection: on track
+    when the projected rate reaches 100 %, behind within ``threshold`` % of
+    it, at risk below.  Before the first working day of the period (nothing
+    expected yet) a started target is on track."""
+    return target_status(started, target, projected_rate, 100.0 if expected else 0.0,
+                         threshold)
+
+
 def owner_type(team, user, distributor):
     """The level of a target from which of its keys are set."""
     if distributor:
@@ -76,18 +109,22 @@ def grain_rank_sql(alias, categ_depth):
 
 def group_figures(group):
     """The figures of a group of target analysis rows (a read_group result
-    with the sums of target_amount and actual_amount and the minimum and
-    maximum of metric and grain): all empty (False) when the group mixes
-    metrics or grains, whose figures cannot be added; else the achievement
-    as the ratio of the sums, actual / target × 100 (0 without a target)."""
+    with the sums of target_amount, actual_amount and projected_amount and
+    the minimum and maximum of metric and grain): all empty (False) when the
+    group mixes metrics or grains, whose figures cannot be added; else the
+    achievement and the projected rate as ratios of the sums, actual (or
+    projected) / target × 100 (0 without a target)."""
     mixed = (group.get("metric_min") != group.get("metric_max")
              or group.get("grain_min") != group.get("grain_max"))
     if mixed:
         return dict.fromkeys(("target_amount", "actual_amount", "gap_amount", "amount",
-                              "achievement_rate"), False)
+                              "achievement_rate", "projected_amount", "projected_rate"),
+                             False)
     target = group.get("target_amount") or 0.0
     actual = group.get("actual_amount") or 0.0
-    return {"achievement_rate": 100.0 * actual / target if target else 0.0}
+    projected = group.get("projected_amount") or 0.0
+    return {"achievement_rate": 100.0 * actual / target if target else 0.0,
+            "projected_rate": 100.0 * projected / target if target else 0.0}
 
 
 def _group_key(group, names):

@@ -14,7 +14,9 @@ from ..lib.targets import (
     STATUSES,
     blank_mixed_metrics,
     owner_type,
-    target_status,
+    projected_status,
+    projection,
+    uses_pipeline,
 )
 from .orm_tools import cache_values, check_input
 
@@ -95,16 +97,32 @@ class SalesTargetLine(models.Model):
         help="Working days (Monday to Friday) of the period elapsed until today / working "
              "days of the period × 100.",
     )
+    projected_amount = fields.Float(
+        string="Projected",
+        digits=(16, 2),
+        compute="_compute_progress",
+        help="The expected figure at the end of the period. Sales: the actual plus the open "
+             "opportunities expected to close in the period, each weighted by its probability. "
+             "Other metrics and sales of a product category: the actual extrapolated from the "
+             "working days elapsed (run rate).",
+    )
+    projected_rate = fields.Float(
+        string="Projected (%)",
+        compute="_compute_progress",
+        help="Projected / Target × 100.",
+    )
     status = fields.Selection(
         selection=STATUSES,
         compute="_compute_progress",
         search="_search_status",
+        help="From the projection: on track when it reaches the target, behind when it "
+             "falls short by less than the plan's threshold, at risk beyond.",
     )
     behind_now = fields.Boolean(
         compute="_compute_behind_now",
         search="_search_behind_now",
         help="The period of the target is running and its status is behind or at risk "
-             "(achievement below the share of the period elapsed).",
+             "(projected below the target).",
     )
     warning_date = fields.Date(
         string="Warned On",
@@ -129,9 +147,10 @@ class SalesTargetLine(models.Model):
             line.owner_type = owner_type(line.team_id, line.user_id, line.partner_id)
 
     def _compute_progress(self):
-        """Actual, achievement, expected share and status of these lines: one
-        query for the lines' plain values, one aggregate for their actuals
-        (``sales.target.fact._line_actuals``), whatever their number (see
+        """Actual, achievement, expected share, projection and status of these
+        lines: one query for the lines' plain values, one aggregate for their
+        actuals (``sales.target.fact._line_actuals``) and one for their
+        weighted pipeline (``_line_pipeline``), whatever their number (see
         ``_in_cache_without``)."""
         lines = self
         stored = lines.filtered(lambda line: isinstance(line.id, int))
@@ -141,8 +160,10 @@ class SalesTargetLine(models.Model):
             values[line.id] = line._progress_of(
                 fields.Date.from_string(line.date_from) if line.date_from else None,
                 fields.Date.from_string(line.date_to) if line.date_to else None,
-                line.target_amount, line.target_id.warning_threshold, 0.0, today)
-        for name in ("actual_amount", "achievement_rate", "expected_rate", "status"):
+                line.target_amount, line.target_id.warning_threshold, 0.0, today,
+                pipeline=0.0 if uses_pipeline(line.metric, line.categ_id) else None)
+        for name in ("actual_amount", "achievement_rate", "expected_rate",
+                     "projected_amount", "projected_rate", "status"):
             cache_values(lines, name, [values[line.id][name] for line in lines])
 
     def _in_cache_without(self, field, limit=PREFETCH_MAX):
@@ -165,41 +186,52 @@ class SalesTargetLine(models.Model):
                             if values[line_id]["status"] in statuses])
 
     def _progress_values(self, today):
-        """{id: progress values} of these stored lines, in two queries."""
+        """{id: progress values} of these stored lines, in three queries
+        (their values, their actuals, their pipeline)."""
         if not self:
             return {}
         self.env.cr.execute("""
-            SELECT l.id, l.date_from, l.date_to, l.target_amount, t.warning_threshold
+            SELECT l.id, l.date_from, l.date_to, l.target_amount, t.warning_threshold,
+                   l.metric, l.categ_id
             FROM sales_target_line l JOIN sales_target t ON t.id = l.target_id
             WHERE l.id = ANY(%s)""", (self.ids,))
         rows = self.env.cr.fetchall()
-        actuals = self.env["sales.target.fact"]._line_actuals(self.ids)
+        facts = self.env["sales.target.fact"]
+        actuals = facts._line_actuals(self.ids)
+        pipelines = facts._line_pipeline(self.ids, today)
         expected_by_period = {}  # a plan has few distinct periods: count their days once
         values = {}
-        for line_id, date_from, date_to, target, threshold in rows:
+        for line_id, date_from, date_to, target, threshold, metric, categ_id in rows:
             date_from, date_to = dates.as_date(date_from), dates.as_date(date_to)
             period = (date_from, date_to)
             if period not in expected_by_period:
                 expected_by_period[period] = dates.elapsed_share(date_from, date_to, today)
             values[line_id] = self._progress_of(
                 date_from, date_to, target, threshold, actuals.get(line_id, 0.0), today,
-                expected_by_period[period])
+                expected_by_period[period],
+                pipelines.get(line_id, 0.0) if uses_pipeline(metric, categ_id) else None)
         return values
 
     @api.model
     def _progress_of(self, date_from, date_to, target, threshold, actual, today,
-                     expected=None):
-        """The progress values of a line of [date_from, date_to] (dates)."""
+                     expected=None, pipeline=None):
+        """The progress values of a line of [date_from, date_to] (dates);
+        ``pipeline``: its weighted pipeline, None for a line projected by its
+        run rate (``lib.targets.projection``)."""
         if expected is None:
             expected = dates.elapsed_share(date_from, date_to, today) \
                 if date_from and date_to else 0.0
         achievement = 100.0 * actual / target if target else 0.0
+        projected = projection(actual, expected, pipeline)
+        projected_rate = 100.0 * projected / target if target else 0.0
         return {
             "actual_amount": actual,
             "achievement_rate": achievement,
             "expected_rate": expected,
-            "status": target_status(bool(date_from) and date_from <= today, target,
-                                    achievement, expected, threshold or 0.0),
+            "projected_amount": projected,
+            "projected_rate": projected_rate,
+            "status": projected_status(bool(date_from) and date_from <= today, target,
+                                       projected_rate, expected, threshold or 0.0),
         }
 
     def _compute_behind_now(self):
@@ -434,13 +466,13 @@ class SalesTargetLine(models.Model):
         behind = running.filtered(
             lambda line: values[line.id]["status"] in ("behind", "at_risk"))
         for line in behind:
-            figures = {"achieved": values[line.id]["achievement_rate"],
-                       "expected": values[line.id]["expected_rate"]}
+            figures = {"projected": values[line.id]["projected_rate"],
+                       "achieved": values[line.id]["achievement_rate"]}
             line._sales_schedule(
                 line.user_id | line._supervisor(),
                 lambda self, figures=figures: _(
-                    "Behind target: %(achieved).0f%% achieved, %(expected).0f%% expected")
-                % figures,
+                    "Behind target: projected %(projected).0f%% of target "
+                    "(%(achieved).0f%% achieved)") % figures,
                 activity_type="sales_process_mgmt.mail_activity_type_target_behind")
         behind.write({"warning_date": today})
         return behind

@@ -25,6 +25,12 @@ class SalesTargetAnalysis(models.Model):
     target and of the actual are those of the lines, and a graph grouped by
     ``kind`` shows the target and the actual side by side.
 
+    The actual row also holds the line's projection (``projected_amount``,
+    as ``sales.target.line``: the actual plus the weighted pipeline,
+    ``sales.target.fact._pipeline_query``, for sales not set for a product
+    category; the run rate over the working days elapsed by the company's
+    local today for the others).
+
     Figures of different metrics (amounts and counts) or of nested levels (a
     team and its salespeople, a year and its months, a category and its
     sub-categories) are never added: ``read_group`` leaves the figures of a
@@ -56,6 +62,14 @@ class SalesTargetAnalysis(models.Model):
     achievement_rate = fields.Float(
         string="Achieved (%)", readonly=True, group_operator="avg",
         help="Actual / Target × 100, of the sums of the group.")
+    projected_amount = fields.Float(
+        string="Projected", readonly=True,
+        help="On the actual rows: the expected figure at the end of the period (sales: the "
+             "actual plus the weighted open opportunities expected to close in the period; "
+             "the others: the run rate of the working days elapsed).")
+    projected_rate = fields.Float(
+        string="Projected (%)", readonly=True, group_operator="avg",
+        help="Projected / Target × 100, of the sums of the group.")
     kind = fields.Selection(VALUE_KINDS, string="Target / Actual", readonly=True)
     amount = fields.Float(string="Target or Actual", readonly=True,
                           help="The target on the target rows, the actual on the actual rows.")
@@ -71,7 +85,7 @@ class SalesTargetAnalysis(models.Model):
 
     _MIX_FIELDS = ("metric_min", "metric_max", "grain_min", "grain_max")
     _UNIT_FIELDS = ("target_amount", "actual_amount", "gap_amount", "amount",
-                    "achievement_rate")
+                    "achievement_rate", "projected_amount", "projected_rate")
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
@@ -80,7 +94,7 @@ class SalesTargetAnalysis(models.Model):
         levels, and the achievement of each group as the ratio of its sums."""
         names = {spec.split(":")[0].strip() for spec in fields} if fields \
             else set(self._fields)
-        needed = self._MIX_FIELDS + ("target_amount", "actual_amount")
+        needed = self._MIX_FIELDS + ("target_amount", "actual_amount", "projected_amount")
         extra = [name for name in needed if name not in names]
         with jit_disabled(self.env.cr):
             groups = super(SalesTargetAnalysis, self).read_group(
@@ -132,18 +146,54 @@ class SalesTargetAnalysis(models.Model):
     def _select(self):
         target = "CASE WHEN kind.name = 'target' THEN l.target_amount ELSE 0 END"
         actual = "CASE WHEN kind.name = 'actual' THEN a.actual_amount ELSE 0 END"
+        projected = """CASE WHEN kind.name <> 'actual' THEN 0
+            WHEN l.metric = 'sales' AND l.categ_id IS NULL
+            THEN a.actual_amount + COALESCE(pipeline.actual_amount, 0)
+            WHEN days.elapsed > 0 AND days.elapsed < days.total
+            THEN a.actual_amount * days.total / days.elapsed
+            ELSE a.actual_amount END"""
         return """l.id * 2 + kind.rank AS id, l.id AS line_id, l.target_id, l.parent_id,
        l.company_id, l.metric, l.date_from, l.period_type, l.owner_type, l.team_id,
        l.user_id, l.partner_id, l.categ_id, kind.name AS kind,
        %(target)s AS target_amount, %(actual)s AS actual_amount,
        %(actual)s - %(target)s AS gap_amount, %(target)s + %(actual)s AS amount,
+       %(projected)s AS projected_amount,
+       CASE WHEN l.target_amount <> 0 THEN (%(projected)s) / l.target_amount * 100
+            ELSE 0 END AS projected_rate,
        CASE WHEN l.target_amount <> 0 AND kind.name = 'actual'
             THEN a.actual_amount / l.target_amount * 100 ELSE 0 END AS achievement_rate,
        %(metric)s AS metric_min, %(metric)s AS metric_max,
        %(grain)s AS grain_min, %(grain)s AS grain_max""" % {
-            "target": target, "actual": actual,
+            "target": target, "actual": actual, "projected": projected,
             "metric": metric_rank_sql("l"), "grain": grain_rank_sql("l", "categ_depth.depth"),
         }
+
+    def _local_today(self, company):
+        """SQL of today's date in the time zone of the company ``company``
+        (SQL of its id), as the facts' dates."""
+        return """(SELECT (now() AT TIME ZONE COALESCE(cp.tz, 'UTC'))::date
+        FROM res_company c JOIN res_partner cp ON cp.id = c.partner_id
+        WHERE c.id = %s)""" % company
+
+    def _pipeline(self):
+        """SQL of (line_id, actual_amount: the weighted pipeline) of the sales
+        lines without a category whose period has not ended."""
+        facts = self.env["sales.target.fact"]
+        return facts._actuals_query(
+            "l.metric = 'sales' AND l.categ_id IS NULL AND l.date_to >= %s"
+            % self._local_today("l.company_id"),
+            "f.date BETWEEN (SELECT MIN(date_from) FROM line) "
+            "AND (SELECT MAX(date_to) FROM line)",
+            "(%s)" % facts._pipeline_query())
+
+    def _days(self):
+        """SQL of the working days (Monday to Friday) of the line's period:
+        ``total``, and ``elapsed`` by the company's local today (as
+        ``lib.dates.elapsed_share``)."""
+        return """SELECT COUNT(*) AS total,
+           COUNT(*) FILTER (WHERE d::date <= %s) AS elapsed
+    FROM generate_series(l.date_from, l.date_to, interval '1 day') d
+    WHERE EXTRACT(isodow FROM d) < 6""" % self._local_today("l.company_id")
 
     def _categ_depth(self):
         """SQL of the depth of the line's category (0 without one)."""
@@ -152,11 +202,14 @@ class SalesTargetAnalysis(models.Model):
     WHERE c.parent_left BETWEEN ancestor.parent_left AND ancestor.parent_right"""
 
     def _from(self):
+        facts = self.env["sales.target.fact"]
         return """sales_target_line l
 JOIN (%s) a ON a.line_id = l.id
+LEFT JOIN (%s) pipeline ON pipeline.line_id = l.id
 CROSS JOIN (VALUES (0, 'target'), (1, 'actual')) kind(rank, name)
-CROSS JOIN LATERAL (%s) categ_depth""" % (
-            self.env["sales.target.fact"]._actuals_query(), self._categ_depth())
+CROSS JOIN LATERAL (%s) categ_depth
+CROSS JOIN LATERAL (%s) days""" % (
+            facts._actuals_query(), self._pipeline(), self._categ_depth(), self._days())
 
     def _query(self):
         return "SELECT %s\nFROM %s" % (self._select(), self._from())

@@ -225,18 +225,69 @@ WHERE %(where)s AND aml.credit - aml.debit - COALESCE(paid.amount, 0) <> 0""" % 
                 {"ids": list(line_ids), "metrics": metrics, "first": first, "last": last})
             return dict(cr.fetchall())
 
+    def _pipeline_query(self):
+        """SQL of the weighted pipeline, in the columns of the facts (date,
+        metric, company_id, user_id, team_id, distributor_id, categ_id,
+        amount): each open opportunity (type ``opportunity``, active: a lost
+        one is archived; in a stage below 100 %: a won stage is at 100 %),
+        weighted by ``planned_revenue`` × ``probability`` / 100, on its
+        expected closing date
+        (``date_deadline``; an opportunity without one is not counted), for
+        its salesperson, team and company, and for the distributor of its
+        customer like an order.  Opportunities have no product: no category."""
+        return """SELECT lead.date_deadline AS date, 'sales'::varchar AS metric,
+       lead.company_id, lead.user_id, lead.team_id, %(distributor)s AS distributor_id,
+       NULL::integer AS categ_id,
+       COALESCE(lead.planned_revenue, 0) * COALESCE(lead.probability, 0) / 100.0 AS amount
+FROM crm_lead lead
+LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
+LEFT JOIN res_partner customer_contact ON customer_contact.id = lead.partner_id
+LEFT JOIN res_partner customer ON customer.id = customer_contact.commercial_partner_id
+WHERE lead.type = 'opportunity' AND lead.active AND lead.date_deadline IS NOT NULL
+  AND COALESCE(stage.probability, 0) < 100""" % {
+            "distributor": self._distributor("customer")}
+
+    @api.model
+    def _line_pipeline(self, line_ids, today):
+        """{target line id: weighted pipeline} for the sales lines among
+        ``line_ids`` whose period has not ended on ``today``, in one aggregate
+        (the same matching of keys and months as the actuals,
+        ``_actuals_query``, over the opportunities instead of the facts).
+
+        An opportunity counts for a line when its expected closing date lies
+        in the line's period, overdue ones included: an open opportunity whose
+        date has passed inside the period is still expected in it until the
+        salesperson moves its date or closes it.  Lines for a product category
+        get none (an opportunity has no product): their projection is the
+        run rate (``sales.target.line._progress_values``)."""
+        if not line_ids:
+            return {}
+        cr = self.env.cr
+        with jit_disabled(cr):
+            cr.execute(  # pylint: disable=sql-injection
+                self._actuals_query(
+                    "l.id = ANY(%(ids)s) AND l.metric = 'sales' AND l.categ_id IS NULL "
+                    "AND l.date_to >= %(today)s",
+                    "f.date BETWEEN (SELECT MIN(date_from) FROM line) "
+                    "AND (SELECT MAX(date_to) FROM line)",
+                    "(%s)" % self._pipeline_query()),
+                {"ids": list(line_ids), "today": today})
+            return {line_id: amount for line_id, amount in cr.fetchall() if amount}
+
     def _category_ancestors_join(self, fact, ancestor):
         """Join condition: the category of ``fact`` lies under ``ancestor``."""
         return ("JOIN product_category c ON c.id = {f}.categ_id\n"
                 "JOIN product_category {a} ON c.parent_left BETWEEN {a}.parent_left "
                 "AND {a}.parent_right").format(f=fact, a=ancestor)
 
-    def _actuals_query(self, line_condition="TRUE", fact_condition=None):
+    def _actuals_query(self, line_condition="TRUE", fact_condition=None,
+                       source="sales_target_fact"):
         """SQL giving (line_id, actual_amount) for the target lines matching
         ``line_condition`` (a condition on ``l``, the sales_target_line table;
         the module's own text, values as parameters).  ``fact_condition`` (on
         ``f``, the facts) narrows the facts read; by default those of the
-        lines' metrics and dates.
+        lines' metrics and dates.  ``source`` is the table or subquery of the
+        facts (the opportunities for ``_line_pipeline``).
 
         One aggregate for any number of lines.  The facts of the lines'
         metrics and dates are summed per month and keys first, then once for
@@ -261,7 +312,7 @@ WITH line AS (
 fact AS (
     SELECT date_trunc('month', f.date)::date AS month, f.metric, f.company_id,
            f.team_id, f.user_id, f.distributor_id, f.categ_id, SUM(f.amount) AS amount
-    FROM sales_target_fact f
+    FROM %(source)s f
     WHERE %(facts)s
     GROUP BY 1, 2, 3, 4, 5, 6, 7
 ),
@@ -283,7 +334,7 @@ LEFT JOIN monthly
  AND monthly.categ_key = line.categ_key
  AND monthly.month BETWEEN line.date_from AND line.date_to
 GROUP BY line.id
-""" % {"condition": line_condition,
+""" % {"condition": line_condition, "source": source,
        "facts": fact_condition or """f.metric IN (SELECT metric FROM line)
       AND f.date >= (SELECT MIN(date_from) FROM line)
       AND f.date <= (SELECT MAX(date_to) FROM line)""",

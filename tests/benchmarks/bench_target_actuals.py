@@ -12,12 +12,17 @@ puts the company in Asia/Shanghai, one order in 10 in EUR, one payment in 5
 reconciled with an invoice of another salesperson, the product categories
 under two parents, and a second plan of category and distributor targets.
 
+It also fills the pipeline (``build_pipeline``): opportunities of every
+salesperson expected to close from two months ago to two months ahead, open,
+won and lost.
+
 It prints, for each measured operation (the actuals of 100, 1,000 and all
 lines of the plan through the ORM, of the second plan's lines, the
-achievement pivot), the median wall time of several runs, the number of SQL
-queries, and the time of a hand-written SQL that computes the same figures
-from the base tables with the same attribution (``reference_sql``), after
-checking that it gives the same numbers (the script fails loudly if not).
+achievement pivot, the forecast of all the lines of both plans), the
+median wall time of several runs, the number of SQL queries, and the time
+of a hand-written SQL that computes the same figures from the base tables
+with the same attribution (``reference_sql``), after checking that it gives
+the same numbers (the script fails loudly if not).
 Nothing here asserts on time.
 """
 
@@ -182,6 +187,43 @@ def build_company(env, args):
              LATERAL (VALUES ('credit', %s), ('debit', %s)) AS s(side, acc)
     """, (receivable.id, journal.default_debit_account_id.id))
     return teams, salespeople
+
+
+def build_pipeline(env, salespeople, per_salesperson):
+    """``per_salesperson`` opportunities of each salesperson, for customers of
+    theirs, expected to close within two months of today (some overdue, some
+    in the next period), in the stages New, Qualified and Proposition; one in
+    10 won (the Won stage, 100 %), one in 10 lost (archived), one in 20
+    without an expected date."""
+    cr = env.cr
+    company = env.ref("base.main_company")
+    cr.execute("SELECT id, probability FROM crm_stage ORDER BY sequence, id")
+    stages = cr.fetchall()
+    open_stages = [stage for stage, probability in stages if probability < 100]
+    won = [stage for stage, probability in stages if probability >= 100][0]
+    cr.execute("""
+        INSERT INTO crm_lead (name, type, active, user_id, team_id, partner_id, company_id,
+                              planned_revenue, probability, stage_id, date_deadline,
+                              create_date, write_date)
+        SELECT 'Opportunity ' || sp.usr || '-' || k, 'opportunity', k %% 10 <> 7, sp.usr,
+               sp.team,
+               (SELECT p.id FROM res_partner p WHERE p.user_id = sp.usr
+                ORDER BY p.id OFFSET k %% 5 LIMIT 1),
+               %(company)s, 1000 * (1 + (sp.usr * 7 + k * 13) %% 40),
+               CASE WHEN k %% 10 = 3 THEN 100 ELSE (5 + (sp.usr + k * 11) %% 19 * 5) END,
+               CASE WHEN k %% 10 = 3 THEN %(won)s
+                    ELSE (%(open)s::int[])[1 + (sp.usr + k) %% %(n_open)s] END,
+               CASE WHEN k %% 20 <> 9
+                    THEN current_date + ((sp.usr * 17 + k * 29) %% 121 - 60) END,
+               now(), now()
+        FROM unnest(%(users)s::int[], %(teams)s::int[]) AS sp(usr, team),
+             generate_series(1, %(per)s) k
+    """, {"company": company.id, "won": won, "open": open_stages, "n_open": len(open_stages),
+          "users": [u for u, _t in salespeople], "teams": [t for _u, t in salespeople],
+          "per": per_salesperson})
+    cr.execute("ANALYZE crm_lead")
+    cr.execute("SELECT count(*) FROM crm_lead WHERE name LIKE 'Opportunity %%'")
+    return cr.fetchone()[0]
 
 
 def build_targets(env, teams, salespeople):
@@ -459,6 +501,62 @@ def hand_written_actuals(cr, line_ids):
     return {line_id: found.get(line_id, 0.0) for line_id in line_ids}
 
 
+def hand_written_projections(cr, line_ids, today):
+    """{line id: projected} of ``line_ids``, hand-written: the actuals
+    (``line_actuals_sql``), the weighted pipeline of the open opportunities
+    (active, in a stage below 100 %, planned revenue × probability / 100)
+    summed by month of their expected date, company, salesperson, team and
+    customer's distributor, then joined to each sales line without category
+    whose period has not ended on its keys (a key the line leaves empty
+    matches any), and for the other lines the run rate over the working days
+    elapsed."""
+    sql, params = line_actuals_sql(cr, "l.id = ANY(%(ids)s)", {"ids": list(line_ids)})
+    params["today"] = today
+    with jit_off(cr):
+        cr.execute("""
+WITH actual AS (%(actuals)s),
+opportunity AS (
+    SELECT date_trunc('month', o.date_deadline)::date AS month, o.company_id, o.user_id,
+           o.team_id,
+           CASE WHEN cp.is_distributor THEN cp.id ELSE cp.sales_distributor_id END
+               AS distributor_id,
+           SUM(o.planned_revenue * o.probability / 100.0) AS weighted
+    FROM crm_lead o
+    LEFT JOIN crm_stage st ON st.id = o.stage_id
+    LEFT JOIN res_partner c ON c.id = o.partner_id
+    LEFT JOIN res_partner cp ON cp.id = c.commercial_partner_id
+    WHERE o.type = 'opportunity' AND o.active AND o.date_deadline IS NOT NULL
+      AND COALESCE(st.probability, 0) < 100
+    GROUP BY 1, 2, 3, 4, 5
+),
+pipeline AS (
+    SELECT l.id, SUM(o.weighted) AS weighted
+    FROM sales_target_line l
+    JOIN opportunity o
+      ON o.company_id = l.company_id AND o.month BETWEEN l.date_from AND l.date_to
+     AND (l.user_id IS NULL OR o.user_id = l.user_id)
+     AND (l.team_id IS NULL OR o.team_id = l.team_id)
+     AND (l.partner_id IS NULL OR o.distributor_id = l.partner_id)
+    WHERE l.id = ANY(%%(ids)s) AND l.metric = 'sales' AND l.categ_id IS NULL
+      AND l.date_to >= %%(today)s
+    GROUP BY l.id
+)
+SELECT l.id,
+       CASE WHEN l.metric = 'sales' AND l.categ_id IS NULL
+            THEN COALESCE(a.actual, 0) + COALESCE(p.weighted, 0)
+            WHEN %%(today)s BETWEEN l.date_from AND l.date_to AND %(elapsed)s > 0
+            THEN COALESCE(a.actual, 0) * %(total)s / %(elapsed)s
+            ELSE COALESCE(a.actual, 0) END
+FROM sales_target_line l
+LEFT JOIN actual a ON a.id = l.id
+LEFT JOIN pipeline p ON p.id = l.id
+WHERE l.id = ANY(%%(ids)s)""" % {
+            "actuals": sql,
+            "elapsed": reference_sql.working_days("l.date_from", "%(today)s"),
+            "total": reference_sql.working_days("l.date_from", "l.date_to")}, params)
+        return dict(cr.fetchall())
+
+
 def hand_written_pivot(cr, plan_id):
     """{(team, metric): (target, actual)} of the plan's lines, hand-written."""
     sql, params = line_actuals_sql(cr, "l.target_id = %(plan)s", {"plan": plan_id})
@@ -574,6 +672,25 @@ def measure_targets(env, runs, plan, attribution_plan):
     return rows, checks, len(lines)
 
 
+def measure_forecast(env, runs, plans):
+    """The projection of every target line of ``plans`` through the ORM (the
+    actuals and the weighted pipeline), next to its hand-written reference
+    (checked equal, line by line)."""
+    cr = env.cr
+    lines = env["sales.target.line"].search([("target_id", "in", [p.id for p in plans])])
+    today = odoo.fields.Date.from_string(odoo.fields.Date.context_today(lines))
+    label = "forecast (projected figure), all %s lines of the plans (ORM)" % format(
+        len(lines), ",")
+    env.cache.invalidate()
+    found = {line.id: [line.projected_amount] for line in lines}
+    expected = {k: [v] for k, v in hand_written_projections(cr, lines.ids, today).items()}
+    checks = [reference_sql.check(label, expected, found)]
+    seconds, queries = measure(env, runs, lambda: lines.mapped("projected_amount"))
+    reference, _q = measure(env, runs, lambda: hand_written_projections(cr, lines.ids, today))
+    return [{"key": "forecast_all", "label": label, "seconds": seconds, "queries": queries,
+             "reference": reference}], checks
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="spm_bench_targets")
@@ -582,7 +699,11 @@ def main():
     parser.add_argument("--customers", type=int, default=5000)
     parser.add_argument("--order-lines", type=int, default=100000)
     parser.add_argument("--payments", type=int, default=20000)
+    parser.add_argument("--opportunities", type=int, default=20,
+                        help="opportunities of each salesperson")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only-forecast", action="store_true",
+                        help="measure the forecast only")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--plain-data", action="store_true",
                         help="without what build_attribution adds (time zone, second "
@@ -604,6 +725,7 @@ def main():
             plan = build_targets(env, teams, salespeople)
             second = None if args.plain_data else build_attribution(env, salespeople,
                                                                      args.teams)
+            opportunities = build_pipeline(env, salespeople, args.opportunities)
             cr.commit()
             built = time.perf_counter() - started
             cr.execute("SELECT count(*) FROM sale_order_line")
@@ -612,15 +734,20 @@ def main():
             all_lines = cr.fetchone()[0]
             load = os.getloadavg()[0]
             try:
-                rows, checks, plan_lines = measure_targets(env, args.runs, plan, second)
+                rows, checks, plan_lines = ([], [], 0) if args.only_forecast else \
+                    measure_targets(env, args.runs, plan, second)
+                forecast_rows, forecast_checks = measure_forecast(
+                    env, args.runs, [plan] + ([second] if second else []))
+                rows += forecast_rows
+                checks += forecast_checks
             except reference_sql.CheckFailed as error:
                 rows, checks, plan_lines, failed = [], [], 0, str(error)
             load = "%.1f before, %.1f after the measurements" % (load, os.getloadavg()[0])
 
     data = ("%d salespeople in %d teams, %d customers, %d sale order lines, %d payments, "
-            "%d target lines (%d in the measured plan); built in %.0f s" % (
+            "%d opportunities, %d target lines (%d in the measured plan); built in %.0f s" % (
                 args.salespeople, args.teams, args.customers, order_lines, args.payments,
-                all_lines, plan_lines, built))
+                opportunities, all_lines, plan_lines, built))
     print("\nMachine: %s" % machine(load))
     print("Data: %s\n" % data)
     print_table(rows)
