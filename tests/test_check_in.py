@@ -199,3 +199,24 @@ def test_the_supervisor_sees_the_flags_in_the_efficiency_analysis(s):
     flagged = as_user(s.env["sales.visit"], s.sup_north).search(
         [("check_in_flagged", "=", True)])
     assert flagged == s.other_visit
+
+
+def test_the_demo_story_checks_its_visits_in(s):
+    """The demo's check-ins (``sales.demo.story._check_ins``), on a visit done
+    to a customer of Hangzhou without coordinates yet."""
+    s.shop_y.city = "Hangzhou"
+    as_user(s.other_visit, s.alice).action_done()
+    s.env["sales.demo.story"]._check_ins()
+    invalidate(s.shop_y)
+    invalidate(s.other_visit)
+    shop, visit = s.shop_y, s.other_visit
+    assert geo.haversine(shop.partner_latitude, shop.partner_longitude,
+                         30.2741, 120.1551) <= 3001
+    assert visit.check_in_at and visit.check_out_at > visit.check_in_at
+    assert visit.check_in_flagged == (not visit.check_in_located or visit.check_in_far
+                                      or visit.check_in_off_time)
+    if visit.check_in_located:
+        assert visit.check_in_distance == pytest.approx(geo.haversine(
+            visit.check_in_latitude, visit.check_in_longitude,
+            shop.partner_latitude, shop.partner_longitude), abs=1)
+    assert not s.visit.check_in_at  # not done: not checked in

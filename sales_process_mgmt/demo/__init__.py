@@ -1,1 +1,2 @@
 from . import sales_demo_story
+from . import sales_demo_check_in

@@ -155,10 +155,11 @@ class SalesVisit(models.Model):
             raise UserError(_("The plan of %s is waiting for approval: check in once it is "
                               "approved, or ask for it back.") % self.date)
 
-    def _place_values(self, prefix, latitude, longitude, accuracy):
-        """The values of a check-in or check-out (``prefix``) at the browser's
-        location, or without one when the browser gave none."""
-        now = fields.Datetime.now()
+    def _place_values(self, prefix, latitude, longitude, accuracy, moment):
+        """The values of a check-in or check-out (``prefix``) at ``moment``
+        (UTC) at the browser's location, or without one when the browser gave
+        none."""
+        now = moment
         values = {prefix + "_at": now, prefix + "_located": False,
                   prefix + "_measured": False, prefix + "_distance": 0.0,
                   prefix + "_latitude": 0.0, prefix + "_longitude": 0.0,
@@ -180,6 +181,20 @@ class SalesVisit(models.Model):
         if customer:
             values[prefix + "_measured"] = True
             values[prefix + "_distance"] = geo.haversine(latitude, longitude, *customer)
+        return values
+
+    def _check_in_values(self, moment, latitude=None, longitude=None, accuracy=None):
+        """The values of a check-in at ``moment`` (UTC), with the flags of a
+        check-in far from the customer or out of the planned time."""
+        values = self._place_values("check_in", latitude, longitude, accuracy, moment)
+        company = self.company_id
+        values["check_in_far"] = values["check_in_measured"] and \
+            values["check_in_distance"] > company.sales_check_in_distance
+        tolerance = timedelta(minutes=company.sales_check_in_tolerance)
+        moment = fields.Datetime.from_string(moment)
+        values["check_in_off_time"] = not (
+            fields.Datetime.from_string(self.planned_start) - tolerance <= moment
+            <= fields.Datetime.from_string(self.planned_stop) + tolerance)
         return values
 
     def _customer_place(self):
@@ -204,15 +219,7 @@ class SalesVisit(models.Model):
             raise UserError(_("The visit to %(customer)s was already checked in at %(time)s.")
                             % {"customer": self._visited(),
                                "time": self._local_clock(self.check_in_at)})
-        values = self._place_values("check_in", latitude, longitude, accuracy)
-        company = self.company_id
-        values["check_in_far"] = values["check_in_measured"] and \
-            values["check_in_distance"] > company.sales_check_in_distance
-        tolerance = timedelta(minutes=company.sales_check_in_tolerance)
-        moment = fields.Datetime.from_string(values["check_in_at"])
-        values["check_in_off_time"] = not (
-            fields.Datetime.from_string(self.planned_start) - tolerance <= moment
-            <= fields.Datetime.from_string(self.planned_stop) + tolerance)
+        values = self._check_in_values(fields.Datetime.now(), latitude, longitude, accuracy)
         if not self.actual_start:
             values["actual_start"] = values["check_in_at"]
         self._write_check(values)
@@ -229,7 +236,8 @@ class SalesVisit(models.Model):
             raise UserError(_("The visit to %(customer)s was already checked out at %(time)s.")
                             % {"customer": self._visited(),
                                "time": self._local_clock(self.check_out_at)})
-        values = self._place_values("check_out", latitude, longitude, accuracy)
+        values = self._place_values("check_out", latitude, longitude, accuracy,
+                                    fields.Datetime.now())
         if not self.actual_stop:
             values["actual_stop"] = values["check_out_at"]
         self._write_check(values)
