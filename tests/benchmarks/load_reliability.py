@@ -7,9 +7,14 @@
         --fault kill-worker --faults 3
     .venv/bin/python tests/benchmarks/load_reliability.py --db spm_reliability --fault cut-client
 
+On either edition: an Odoo 18 database is served by the Odoo 18 of
+SPM_ODOO18_PYTHON and SPM_ODOO18_BIN (see ``load_submissions.py``; the company
+from ``reliability_company.py``).
+
 The load of ``load_submissions.py`` (its people, its day, its 3 visits, its
 checks; imported from it): ``--salespeople`` salespeople create the visit plan
-of the day, add 3 visits, submit it, create the daily report and submit it;
+of the day, add 3 visits, submit it, record them done, create the daily
+report and submit it;
 ``--supervisors`` supervisors approve the plans, score and approve the reports.
 The clients here retry: on a connection error, an HTTP 5xx, a database that is
 unavailable or a concurrency error that Odoo's own retries did not absorb, a
@@ -32,7 +37,8 @@ already warned marked as not done (``--warn-lines N``: only the first N running
 lines left to warn, the others marked warned today), market reports created
 over RPC and made older than the escalation delay.  After the
 load, the same four actions are started by hand (``ir.cron.method_direct_trigger``,
-which takes no lock) on the two servers at the same moment, each on fresh work
+which takes no lock in Odoo 11; Odoo 18's refuses while the job's row is
+locked) on the two servers at the same moment, each on fresh work
 (the reminders, warnings and escalations of the first phase marked as not
 sent, new market reports made due), and a director makes the weekly reports of
 an empty week on the two servers at the same moment.  A web session opened on
@@ -88,14 +94,18 @@ from load_submissions import (
     check_database,
     choose_day,
     choose_people,
+    customers_sql,
+    odoo_version,
     percentile,
     read_conf,
+    set_passwords,
     start_server,
     stop_server,
     visit_times,
 )
 
-OPERATIONS = ["login", "create plan", "add visit", "submit plan", "create report",
+OPERATIONS = ["login", "create plan", "add visit", "submit plan", "record visits",
+              "create report",
               "submit report", "list submitted plans", "approve plan",
               "list submitted reports", "score report", "approve report",
               "read plan", "read visits", "read report", "complete report"]
@@ -269,17 +279,20 @@ def init_worker(finished, deadline, scale):
 
 def load_state(client, day):
     """What the database holds of the salesperson's day: the plan (id, state),
-    its visits {(customer, planned start)} and the report (id, state, reflections)."""
+    its visits {(customer, planned start): [id, result]} and the report (id,
+    state, reflections)."""
     domain = [("user_id", "=", client.uid), ("date", "=", str(day))]
     plans = client.read("read plan", "sales.visit.plan", "search_read", [domain],
                         fields=["state"])
     visits = client.read("read visits", "sales.visit", "search_read", [domain],
-                         fields=["partner_id", "planned_start"]) if plans else []
+                         fields=["partner_id", "planned_start", "state"]) if plans else []
     reports = client.read("read report", "sales.daily.report", "search_read", [domain],
                           fields=["state", "reflections"])
     return {
         "plan": plans[0] if plans else None,
-        "visits": {(visit["partner_id"][0], visit["planned_start"]) for visit in visits},
+        "visits": {(visit["partner_id"][0], visit["planned_start"]): [visit["id"],
+                                                                      visit["state"]]
+                   for visit in visits},
         "report": reports[0] if reports else None,
     }
 
@@ -294,7 +307,7 @@ def salesperson_run(ports, db, login, day, customers, times, turn, cut):
     try:
         client.login()
         # Nothing of the day exists when the run starts (the day is chosen so).
-        state = {"plan": None, "visits": set(), "report": None}
+        state = {"plan": None, "visits": {}, "report": None}
         refusals = Counter()
         attempt = 0
         while not outcome["done"]:
@@ -312,14 +325,22 @@ def salesperson_run(ports, db, login, day, customers, times, turn, cut):
                 if plan["state"] == "draft":
                     for customer, start, stop in wanted:
                         if (customer, start) not in state["visits"]:
-                            client.execute("add visit", "sales.visit", "create", [{
+                            visit = client.execute("add visit", "sales.visit", "create", [{
                                 "plan_id": plan["id"], "partner_id": customer,
                                 "planned_start": start, "planned_stop": stop,
                                 "purpose": "order"}])
-                            state["visits"].add((customer, start))
+                            state["visits"][(customer, start)] = [visit, "todo"]
                     client.execute("submit plan", "sales.visit.plan", "action_submit",
                                    [[plan["id"]]])
                     plan["state"] = "submitted"
+                # A report is submitted once every visit of the day has its
+                # result (Done is idempotent: sent again, it changes nothing).
+                todo = [visit for visit in state["visits"].values() if visit[1] == "todo"]
+                if todo and (state["report"] is None or state["report"]["state"] == "draft"):
+                    client.execute("record visits", "sales.visit", "action_done",
+                                   [[visit[0] for visit in todo]])
+                    for visit in todo:
+                        visit[1] = "done"
                 if state["report"] is None:
                     report = client.execute("create report", "sales.daily.report", "create",
                                             [{"date": str(day), "reflections": REPORT_TEXT}])
@@ -474,12 +495,12 @@ def integrity(dsn, users, day, customers, times):
                 [("sales.daily.report", row[10]) for row in rows if row[10]]
     messages = defaultdict(Counter)
     for model, res_id, submitted, approved in query(dsn, """
-        SELECT model, res_id, count(*) FILTER (WHERE body LIKE %(submitted)s),
-               count(*) FILTER (WHERE body LIKE %(approved)s)
+        SELECT model, res_id, count(*) FILTER (WHERE body ILIKE %(submitted)s),
+               count(*) FILTER (WHERE body ILIKE %(approved)s)
         FROM mail_message
         WHERE (model, res_id) IN (SELECT * FROM unnest(%(models)s::varchar[], %(ids)s::int[]))
         GROUP BY model, res_id
-    """, {"submitted": "%Submitted for approval to%", "approved": "%Approved by%",
+    """, {"submitted": "%submitted for approval to%", "approved": "%approved by%",
           "models": [d[0] for d in documents], "ids": [d[1] for d in documents]}):
         messages[(model, res_id)].update(submitted=submitted, approved=approved)
     activities = Counter({(model, res_id): count for model, res_id, count in query(dsn, """
@@ -588,7 +609,7 @@ def start_servers(args, conf, log_handlers):
             process, log_start = start_server(
                 conf, args.db, port, logfile, workers=args.workers,
                 cron_threads=args.cron_workers, log_handlers=log_handlers,
-                options=args.extra_options)
+                options=args.extra_options, version=args.version)
             servers.append({"name": "AB"[index], "port": port, "process": process,
                             "logfile": logfile, "log_start": log_start})
     except BaseException:
@@ -756,12 +777,31 @@ def cron_forcer(dsn, ids, every, stop, events):
         stop.wait(every)
 
 
+# Odoo 18's cron log names a job by its repr and id, or by its id alone.
+CRON_NAMES = {}
+
+
 def job_lines(server):
     """What the server's cron worker did with the jobs: {job: Counter} of
     "runs", "seconds" (their total), "busy" (skipped: held by another
     process) and "already run" (skipped: run by another process meanwhile)."""
     jobs = defaultdict(Counter)
     for line in read_log(server):
+        # Odoo 18: "Job 'name' (id) starting", "... done in 1.2s", "another
+        # worker is processing job id, skip", "job id has been processed by
+        # another worker, skip".
+        match = re.search(r"Job ['\"](.*)['\"] \(\d+\) starting", line)
+        if match:
+            jobs[match.group(1)]["runs"] += 1
+        match = re.search(r"Job ['\"](.*)['\"] \(\d+\) done in ([\d.]+)s", line)
+        if match:
+            jobs[match.group(1)]["seconds"] += float(match.group(2))
+        match = re.search(r"another worker is processing job (\d+), skip", line)
+        if match:
+            jobs[CRON_NAMES.get(int(match.group(1)), match.group(1))]["busy"] += 1
+        match = re.search(r"job (\d+) has been processed by another worker", line)
+        if match:
+            jobs[CRON_NAMES.get(int(match.group(1)), match.group(1))]["already run"] += 1
         match = re.search(r"Starting job `([^`]*)`", line)
         if match:
             jobs[match.group(1)]["runs"] += 1
@@ -1039,11 +1079,12 @@ def main():
         teams, chosen = choose_people(cr, args.supervisors, args.salespeople)
         users = [user for (user, _login), _team, _leader in chosen]
         day = choose_day(cr, users)
+        args.version = odoo_version(cr)
         cr.execute("""
             SELECT u.id, array_agg(c.id ORDER BY c.id) FROM res_users u
-            JOIN res_partner c ON c.user_id = u.id AND c.customer AND c.active
-            WHERE u.id = ANY(%s) GROUP BY u.id
-        """, (users,))
+            JOIN res_partner c ON c.user_id = u.id AND %s AND c.active
+            WHERE u.id = ANY(%%s) GROUP BY u.id
+        """ % customers_sql(args.version), (users,))
         customers = {user: ids[:3] for user, ids in cr.fetchall()}
         times = {user: visit_times(cr, user, day) for user in users}
         cr.execute("SELECT count(*) FROM sales_visit_plan")
@@ -1059,7 +1100,10 @@ def main():
 
     log_handlers = ["odoo.service.server:INFO", "odoo.service.model:INFO"]
     if args.cron_workers:
-        log_handlers.append("odoo.addons.base.ir.ir_cron:DEBUG")
+        log_handlers.append("odoo.addons.base.ir.ir_cron:DEBUG" if args.version < 13
+                            else "odoo.addons.base.models.ir_cron:DEBUG")
+    if args.version >= 13:
+        CRON_NAMES.update(query(dsn, "SELECT id, cron_name FROM ir_cron"))
     args.extra_options = (["--limit-time-real-cron", str(args.cron_time_limit)]
                           if args.cron_time_limit else [])
     servers = start_servers(args, conf, log_handlers)
@@ -1075,7 +1119,10 @@ def main():
         logins += [login for _team, _leader, login in teams] + extra + ["director"]
         user_ids = admin.execute("passwords", "res.users", "search",
                                  [[("login", "in", logins)]])
-        admin.execute("passwords", "res.users", "write", [user_ids, {"password": PASSWORD}])
+        set_passwords(
+            lambda some: admin.execute("passwords", "res.users", "write",
+                                       [some, {"password": PASSWORD}]),
+            lambda sql, params: query(dsn, sql, params), user_ids, args.version)
         print("Day %s; %d salespeople of %d teams, %d supervisors; servers %s; %d client "
               "processes at most" % (day, len(chosen), len(teams), len(teams),
                                      ", ".join("%s :%d" % (s["name"], s["port"])
@@ -1203,11 +1250,13 @@ def report(args, mode, day, chosen, teams, records, outcomes, lost, wall, load, 
     total = sum(len(values) for values in by_operation.values())
     failed = sum(sum(kinds.values()) for kinds in errors.values())
     print("\n## %s\n" % mode)
-    print("%s UTC. Machine: %s, %d cores, Python %s; %d Odoo server(s) with %d HTTP workers "
+    print("%s UTC. Machine: %s, %d cores, Python %s; %d Odoo %d.0 server(s) with %d HTTP "
+          "workers "
           "and %d cron worker(s) each on 127.0.0.1, one PostgreSQL database (%s); %d client "
           "processes at most; load average (1 min) %.1f before, %.1f after the load" % (
               started_at.strftime("%Y-%m-%d %H:%M"), platform.processor() or platform.machine(),
-              os.cpu_count(), platform.python_version(), args.servers, args.workers,
+              os.cpu_count(), platform.python_version(), args.servers, args.version,
+              args.workers,
               args.cron_workers, args.db, args.processes, load[0], load[1]))
     print("Load: %d salespeople of %d teams submit the plan (3 visits) and the report of %s; "
           "%d supervisors approve. %d visit plans in the database before.\n"
@@ -1253,7 +1302,8 @@ def report(args, mode, day, chosen, teams, records, outcomes, lost, wall, load, 
     for name, lines in logs.items():
         entries = log_errors(lines)
         respawned = sum(1 for line in lines if "Worker WorkerHTTP" in line and "alive" in line)
-        retries = sum(1 for line in lines if re.search(r", retry \d/\d in", line))
+        retries = sum(1 for line in lines if re.search(
+            r", retry \d/\d in|, \d+ tries left, try again in", line))
         print("\nServer %s log (%s): %d ERROR/CRITICAL entries; %d HTTP workers started; "
               "%d concurrency retries by Odoo" % (
                   name, Path(servers["AB".index(name)]["logfile"]).relative_to(ROOT),
@@ -1281,7 +1331,8 @@ def report(args, mode, day, chosen, teams, records, outcomes, lost, wall, load, 
         for key, value in values.items():
             print("| %s | %s |" % (key, value))
     if races:
-        print("\nThe same action on both servers at the same moment (no lock):\n")
+        print("\nThe same action on both servers at the same moment (Run Manually: no lock in "
+              "Odoo 11; Odoo 18 locks the job's row, NOWAIT):\n")
         print("| action | server A | server B | checks |")
         print("| --- | --- | --- | --- |")
         for name, race in races.items():
@@ -1308,8 +1359,8 @@ def report(args, mode, day, chosen, teams, records, outcomes, lost, wall, load, 
           and checks["plans approved"] == checks["reports scored and approved"] == people
           and not integrity_checks["problems"] and not unfinished and not lost)
     print("\n%s" % ("OK: every submission once, whole, approved" if ok else "NOT OK"))
-    out = Path(args.json) if args.json else ROOT / "var" / "bench" / ("reliability-%s.json"
-                                                                     % mode)
+    out = Path(args.json) if args.json else ROOT / "var" / "bench" / (
+        "reliability-%s%s.json" % ("" if args.version < 13 else "18-", mode))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "mode": mode, "day": str(day), "started": str(started_at), "wall": wall,

@@ -4,7 +4,10 @@
         [--salespeople 50] [--supervisors 5] [--port 8269] [--duration-limit 300]
 
 Runs on a database made by ``setup/generate-data`` (its configuration
-``var/odoo-DB.conf``).  Starts Odoo on it with 2 worker processes, listening on
+``var/odoo-DB.conf``), or on an Odoo 18 database with the 18.0 edition
+(``reliability_company.py`` makes one; its configuration there too): the
+server is then the Odoo 18 of SPM_ODOO18_PYTHON and SPM_ODOO18_BIN (``source
+/tmp/o18env.sh``), chosen from the database's version.  Starts Odoo on it with 2 worker processes, listening on
 127.0.0.1 only, without cron threads; takes the first ``--supervisors`` teams and
 ``--salespeople`` of their salespeople (spread evenly), whose passwords it sets
 (as admin, through the ORM); picks the latest past working day on which none of
@@ -13,7 +16,8 @@ earlier day).  Then, in parallel processes (``--processes`` at most), each with
 its own JSON-RPC session (odoorpc) logged in as its user:
 
 - every salesperson creates the visit plan of that day, adds 3 visits to it,
-  submits it, then creates the day's daily report (prefilled) and submits it;
+  submits it, records the 3 visits done (one request), then creates the day's
+  daily report (prefilled) and submits it;
 - at the same time every supervisor lists the submitted plans and reports of
   the day of their team again and again, approves the plans, scores the reports
   and approves them, until all are processed or the time limit.
@@ -69,16 +73,56 @@ def read_conf(db):
                   "port": int(options.get("db_port", "5432"))}
 
 
+def odoo_version(cr):
+    """The major version of the Odoo that made the database (11 or 18)."""
+    cr.execute("SELECT latest_version FROM ir_module_module WHERE name = 'base'")
+    return int(cr.fetchone()[0].split(".")[0])
+
+
+def odoo_command(version):
+    """The command that starts Odoo ``version``: the project's Odoo 11, or the
+    Odoo 18 environment given by SPM_ODOO18_PYTHON and SPM_ODOO18_BIN (the
+    project never holds Odoo 18's code)."""
+    if version < 13:
+        return [sys.executable, str(ROOT / "setup" / "odoo-bin")]
+    missing = [name for name in ("SPM_ODOO18_PYTHON", "SPM_ODOO18_BIN")
+               if not os.environ.get(name)]
+    if missing:
+        sys.exit("an Odoo 18 database: set %s to the Odoo 18 environment"
+                 % " and ".join(missing))
+    return [os.environ["SPM_ODOO18_PYTHON"], os.environ["SPM_ODOO18_BIN"]]
+
+
+def set_passwords(write, execute, ids, version):
+    """PASSWORD for the users ``ids``: ``write(ids)`` through Odoo (which hashes
+    it).  Odoo 18 hashes a password with 600,000 rounds of PBKDF2-SHA512: the
+    55 at once outlasted a worker's 120 s on the loaded machine, so it is
+    written for the first user only and its hash copied to the others with
+    ``execute(sql, params)`` (the hash holds its salt; any user may have it)."""
+    if version < 13:
+        write(ids)
+        return
+    write(ids[:1])
+    execute("UPDATE res_users SET password = (SELECT password FROM res_users WHERE id = %s) "
+            "WHERE id = ANY(%s)", (ids[0], ids))
+
+
+def customers_sql(version):
+    """The condition on ``res_partner c`` of a customer (Odoo 18: a customer rank)."""
+    return "c.customer" if version < 13 else "c.customer_rank > 0"
+
+
 def start_server(conf, db, port, logfile, workers=2, cron_threads=0, log_handlers=(),
-                 options=()):
-    """Odoo on 127.0.0.1:``port`` (``workers`` processes, 0: threaded), with
-    ``cron_threads`` cron workers; warnings and errors in ``logfile``, with
-    ``log_handlers`` ("logger:LEVEL") on top, and other command line
-    ``options``.  Returns (process, log offset) once it answers."""
-    command = [
-        sys.executable, str(ROOT / "setup" / "odoo-bin"), "-c", str(conf), "-d", db,
+                 options=(), version=11):
+    """Odoo ``version`` on 127.0.0.1:``port`` (``workers`` processes, 0:
+    threaded), with ``cron_threads`` cron workers; warnings and errors in
+    ``logfile``, with ``log_handlers`` ("logger:LEVEL") on top, and other
+    command line ``options``.  Returns (process, log offset) once it answers."""
+    command = odoo_command(version) + [
+        "-c", str(conf), "-d", db,
         "--db-filter", "^%s$" % db, "--http-interface", "127.0.0.1",
-        "--http-port", str(port), "--longpolling-port", str(port + 1),
+        "--http-port", str(port),
+        "--longpolling-port" if version < 13 else "--gevent-port", str(port + 1),
         "--workers", str(workers), "--max-cron-threads", str(cron_threads),
         "--log-level", "warn", "--log-handler", "odoo.modules.loading:INFO",
         "--logfile", str(logfile)]
@@ -220,13 +264,16 @@ def salesperson_run(port, db, login, day, customers, times):
         records = client.records
         client.login(db, login)
         plan = client.rpc("create plan", "sales.visit.plan", "create", {"date": str(day)})
+        visits = []
         for (start, stop), customer in zip(times, customers, strict=True):
             if time.time() > DEADLINE:
                 return records
-            client.rpc("add visit", "sales.visit", "create", {
+            visits.append(client.rpc("add visit", "sales.visit", "create", {
                 "plan_id": plan, "partner_id": customer, "planned_start": start,
-                "planned_stop": stop, "purpose": "order"})
+                "planned_stop": stop, "purpose": "order"}))
         client.rpc("submit plan", "sales.visit.plan", "action_submit", [plan])
+        # A report is submitted once every visit of the day has its result.
+        client.rpc("record visits", "sales.visit", "action_done", visits)
         report = client.rpc("create report", "sales.daily.report", "create",
                             {"date": str(day), "reflections": REPORT_TEXT})
         client.rpc("submit report", "sales.daily.report", "action_submit", [report])
@@ -345,11 +392,12 @@ def main():
         teams, chosen = choose_people(cr, args.supervisors, args.salespeople)
         users = [user for (user, _login), _team, _leader in chosen]
         day = choose_day(cr, users)
+        version = odoo_version(cr)
         cr.execute("""
             SELECT u.id, array_agg(c.id ORDER BY c.id) FROM res_users u
-            JOIN res_partner c ON c.user_id = u.id AND c.customer AND c.active
-            WHERE u.id = ANY(%s) GROUP BY u.id
-        """, (users,))
+            JOIN res_partner c ON c.user_id = u.id AND %s AND c.active
+            WHERE u.id = ANY(%%s) GROUP BY u.id
+        """ % customers_sql(version), (users,))
         customers = {user: ids[:3] for user, ids in cr.fetchall()}
         times = {user: visit_times(cr, user, day) for user in users}
         cr.execute("SELECT count(*) FROM res_users WHERE share IS NOT TRUE AND active")
@@ -369,14 +417,16 @@ def main():
     logfile = ROOT / "var" / ("load-%s.log" % args.db)
     print("Starting Odoo (2 workers) on 127.0.0.1:%d for %s ..." % (args.port, args.db),
           flush=True)
-    server, log_start = start_server(conf, args.db, args.port, logfile)
+    server, log_start = start_server(conf, args.db, args.port, logfile, version=version)
     try:
         admin = odoorpc.ODOO("127.0.0.1", port=args.port, timeout=300)
         admin.login(args.db, "admin", args.admin_password)
         logins = [login for (_user, login), _team, _leader in chosen]
         logins += [login for _team, _leader, login in teams]
         ids = admin.execute_kw("res.users", "search", [[("login", "in", logins)]])
-        admin.execute_kw("res.users", "write", [ids, {"password": PASSWORD}])
+        set_passwords(
+            lambda some: admin.execute_kw("res.users", "write", [some, {"password": PASSWORD}]),
+            lambda sql, params: connection.cursor().execute(sql, params), ids, version)
         admin.logout()
         print("Day %s; %d salespeople of %d teams, %d supervisors; %d client processes at "
               "most" % (day, len(chosen), len(teams), len(teams), args.processes), flush=True)
@@ -428,7 +478,8 @@ def report(args, day, chosen, teams, records, lost, wall, checks, server_errors,
             message = "%s: %s" % (operation, " ".join(error.split()))
             if message not in messages:
                 messages.append(message)
-    order = ["login", "create plan", "add visit", "submit plan", "create report",
+    order = ["login", "create plan", "add visit", "submit plan", "record visits",
+             "create report",
              "submit report", "list submitted plans", "approve plan",
              "list submitted reports", "score report", "approve report"]
     operations = [name for name in order if name in by_operation]
