@@ -45,9 +45,9 @@ class SalesTarget(models.Model):
     warning_threshold = fields.Float(
         string="At Risk Below (%)",
         default=20.0,
-        help="A line is 'behind' when its achievement is below the expected share of the "
-             "period, and 'at risk' when it is more than this percentage below it "
-             "(achievement < expected × (1 - threshold / 100)).",
+        help="A line is 'behind' when its projection falls short of its target, and 'at "
+             "risk' when it falls short by more than this percentage (projected < target × "
+             "(1 - threshold / 100)).",
     )
     line_ids = fields.One2many("sales.target.line", "target_id", string="Lines")
     top_line_ids = fields.One2many(
