@@ -7,9 +7,10 @@ Runs on a database made by ``setup/generate-data`` (its configuration
 ``var/odoo-DB.conf``), or on an Odoo 18 database with the 18.0 edition
 (``reliability_company.py`` makes one; its configuration there too): the
 server is then the Odoo 18 of SPM_ODOO18_PYTHON and SPM_ODOO18_BIN (``source
-/tmp/o18env.sh``), chosen from the database's version.  Starts Odoo on it with 2 worker processes, listening on
-127.0.0.1 only, without cron threads; takes the first ``--supervisors`` teams and
-``--salespeople`` of their salespeople (spread evenly), whose passwords it sets
+/tmp/o18env.sh``), chosen from the database's version.  Starts Odoo on it
+with 2 worker processes, listening on 127.0.0.1 only, without cron threads;
+takes the first ``--supervisors`` teams and ``--salespeople`` of their
+salespeople (spread evenly), whose passwords it sets
 (as admin, through the ORM); picks the latest past working day on which none of
 them has a visit plan or a daily report (nothing is deleted: a re-run takes an
 earlier day).  Then, in parallel processes (``--processes`` at most), each with
