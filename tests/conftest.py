@@ -143,7 +143,8 @@ def pytest_collection_modifyitems(session, config, items):
         return
     uses.sort(key=lambda item: "uninstall" in item.nodeid)
     items[:] = [item for item in items if item not in uses] + uses
-    _start_demo_build()
+    if not os.environ.get("SPM_DEMO_DB"):
+        _start_demo_build()
 
 
 def _start_demo_build():
@@ -187,7 +188,18 @@ def demo_database():
     """(name, config) of a new database with the addon and its demo data, as
     ``setup/start`` creates it (the chart of accounts first), dropped at the
     end of the session.  The user guide's screenshots are taken on it, and the
-    uninstallation test uninstalls the addon from it last."""
+    uninstallation test uninstalls the addon from it last.
+
+    ``SPM_DEMO_DB=<name>`` (while developing): use that demo database, made
+    before with the same steps, instead of building one; it is kept (the
+    uninstallation test would uninstall the addon from it: leave that test out)."""
+    if os.environ.get("SPM_DEMO_DB"):
+        conf = Path(tempfile.mkdtemp(prefix="spm_demo_")) / "odoo.conf"
+        conf.write_text("".join(line for line in Path(odoo.tools.config.rcfile).read_text()
+                                .splitlines(keepends=True)
+                                if not line.startswith("without_demo")))
+        yield os.environ["SPM_DEMO_DB"], conf
+        return
     if not _DEMO:
         _start_demo_build()
     process = _DEMO["process"]

@@ -6,7 +6,6 @@ test run leaves the repository as it was; ``setup/screenshots`` runs these
 tests with ``SPM_GUIDE_IMAGES=docs/guide/images`` to update the guide."""
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -74,11 +73,11 @@ def _settle(page):
     expect(page.locator(ERRORS)).to_have_count(0)
 
 
-@pytest.mark.parametrize("role", sorted(ROUTINES))
-def test_routine_screens(demo_server, guide_page, role):
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    page = guide_page
-    _login(page, demo_server, role)
+def _walk(page, role, prefix, translate=lambda text: text):
+    """The screens of ``role``'s routine, a screenshot of each named
+    ``<prefix>-<n>-<screen>.png``; on the report to sign off, the *Sign Off*
+    dialog too (``translate`` gives the button's label in the user's
+    language)."""
     for number, (name, menu, open_first) in enumerate(ROUTINES[role], 1):
         entry = page.locator(".oe_secondary_menu:visible "
                              "a[data-menu-xmlid='sales_process_mgmt.%s']" % menu)
@@ -90,34 +89,89 @@ def test_routine_screens(demo_server, guide_page, role):
             rows.first.click()
             page.locator(".o_form_view").wait_for()
             _settle(page)
-        page.screenshot(path=str(IMAGES / ("%s-%d-%s.png" % (role, number, name))))
+        page.screenshot(path=str(IMAGES / ("%s-%d-%s.png" % (prefix, number, name))))
+        if name == "report-to-sign-off":
+            page.locator(".o_form_statusbar button", has_text=translate("Sign Off")).click()
+            dialog = page.locator(".modal-dialog")
+            expect(dialog.locator("[name=quality_score]")).to_be_visible()
+            _settle(page)
+            page.screenshot(path=str(IMAGES / ("%s-%d-%s-dialog.png" % (prefix, number, name))))
+            dialog.locator(".modal-footer button.btn-default, .modal-footer button.btn-secondary"
+                           ).last.click()
+            expect(dialog).to_have_count(0)
 
 
-def test_a_chinese_salesperson_works_in_chinese(demo_database, demo_server, guide_page):
-    """A salesperson whose language is Simplified Chinese finds the menus in
-    Chinese (the addon's zh_CN translation, loaded as Settings > Translations
-    does)."""
-    import odoorpc
+@pytest.mark.parametrize("role", sorted(ROUTINES))
+def test_routine_screens(demo_server, guide_page, role):
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    page = guide_page
+    _login(page, demo_server, role)
+    _walk(page, role, role)
 
-    port = int(demo_server.rsplit(":", 1)[1])
-    rpc = odoorpc.ODOO("127.0.0.1", port=port, timeout=300)
-    rpc.login(demo_database[0], "admin", "admin")
-    rpc.env["res.lang"].load_lang("zh_CN")
-    # load_module_terms is not an @api.model method: its first argument is ids.
-    rpc.execute("ir.translation", "load_module_terms", [],
-                ["base", "web", "sales_process_mgmt"], ["zh_CN"])
-    salesperson = rpc.env.ref("sales_process_mgmt.user_salesperson_demo")
-    rpc.env["res.users"].browse(salesperson.id).write({"lang": "zh_CN"})
-    try:
-        with open(ROOT / "sales_process_mgmt" / "i18n" / "zh_CN.po", "rb") as po:
-            catalog = read_po(po)
-        page = guide_page
-        _login(page, demo_server, "salesperson")
-        expect(page.locator(ROOT_MENU)).to_have_text(catalog.get("Sales Process").string)
-        my_day = page.locator(".oe_secondary_menu:visible "
-                              "a[data-menu-xmlid='sales_process_mgmt.dashboard_my_day_menu']")
-        expect(my_day).to_have_text(re.compile(re.escape(catalog.get("My Day").string)))
+
+def _catalog(lang):
+    with open(ROOT / "sales_process_mgmt" / "i18n" / ("%s.po" % lang), "rb") as po:
+        return read_po(po)
+
+
+# Demo users who work in Chinese (the demo story sets their language).
+CHINESE = [("ma.jun", "zh_CN", "salesperson"), ("south.supervisor", "zh_TW", "supervisor")]
+
+
+@pytest.mark.parametrize("login,lang,role", CHINESE)
+def test_routine_screens_in_chinese(demo_server, guide_page, login, lang, role):
+    """A salesperson working in Simplified Chinese and a supervisor working
+    in Traditional Chinese walk through their routine: menus, boards, lists
+    and forms in their language."""
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    catalog = _catalog(lang)
+    page = guide_page
+    _login(page, demo_server, login)
+    expect(page.locator(ROOT_MENU)).to_have_text(catalog.get("Sales Process").string)
+    _walk(page, role, "%s-%s" % (role, lang),
+          lambda text: catalog.get(text).string or text)
+
+
+PHONE_SCREENS = [
+    ("my-day", "dashboard_my_day_menu", None),
+    ("visit-plans", "sales_visit_plan_menu", ".o_kanban_record:not(.o_kanban_ghost)"),
+    ("visits", "sales_visit_menu", None),
+    ("daily-reports", "sales_daily_report_menu", ".o_kanban_record:not(.o_kanban_ghost)"),
+]
+
+
+@pytest.mark.parametrize("login,lang", [("salesperson", "en_US"), ("ma.jun", "zh_CN")])
+def test_a_salesperson_on_a_phone(demo_server, new_page, login, lang):
+    """The salesperson's screens at phone size (390 x 844), from the
+    navbar's toggle: My Day, the plans and reports as cards, a plan and a
+    report opened from their cards."""
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    page = new_page("guide-phone", viewport={"width": 390, "height": 844}, is_mobile=True,
+                    has_touch=True, timezone_id="Asia/Shanghai")
+    page.goto(demo_server + "/web/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", login)
+    page.click("button[type=submit]")
+    page.locator(".o_main_content .o_mail_chat").wait_for()  # Discuss, Odoo's home
+    _settle(page)
+    sub_menu = page.locator(".o_sub_menu")
+    for number, (name, menu, card) in enumerate(PHONE_SCREENS, 1):
+        page.locator("#oe_main_menu_navbar .navbar-toggle").click()
+        entry = sub_menu.locator("a[data-menu-xmlid='sales_process_mgmt.%s']" % menu)
+        if not entry.is_visible():
+            page.locator(ROOT_MENU).click()
+        entry.click()
+        expect(sub_menu).to_be_hidden()
         _settle(page)
-        page.screenshot(path=str(IMAGES / "salesperson-zh_CN-my-day.png"))
-    finally:
-        rpc.env["res.users"].browse(salesperson.id).write({"lang": "en_US"})
+        if card:
+            cards = page.locator(".o_kanban_view " + card)
+            expect(cards.first).to_be_visible()
+            cards.first.click()
+            page.locator(".o_form_view").wait_for()
+            _settle(page)
+        # Nothing wider than the phone.
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 390, (name, width)
+        suffix = "" if lang == "en_US" else "-%s" % lang
+        page.screenshot(path=str(IMAGES / ("phone-salesperson%s-%d-%s.png"
+                                           % (suffix, number, name))))
