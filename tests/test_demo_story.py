@@ -1,8 +1,10 @@
 """The demo story tells a sales director's company as it works: the
 salespeople have opportunities in the pipeline, linked to their visits and
-orders, and the documents of the day are written by their authors (their
-messages are signed by the salespeople and supervisors, not by the
-administrator)."""
+orders, targets at the scale of their sales, and the documents of the day
+are written by their authors (their messages are signed by the salespeople
+and supervisors, not by the administrator)."""
+
+from datetime import date
 
 from read_access import database
 
@@ -39,3 +41,28 @@ def test_the_documents_are_written_by_their_authors(demo_database):
         by_admin = messages.filtered(lambda message: message.author_id in system)
         # The few documents of the demo's XML files are the administrator's.
         assert len(by_admin) <= len(messages) // 10, (len(by_admin), len(messages))
+
+
+def test_the_targets_are_at_the_scale_of_the_sales(demo_database):
+    """This month's sales targets of the salespeople: the story's salespeople
+    are projected at 115 % (on track), Zhang Min at 90 % (behind: a forecast
+    below target) and Wu Hao at 65 % (at risk); no achievement is a multiple
+    of its target any more (the progress bars read "1k%" before)."""
+    db, _conf = demo_database
+    with database(db) as env:
+        today = str(date.today())
+        lines = env["sales.target.line"].search([
+            ("target_id", "=", env.ref("sales_process_mgmt.sales_target_demo").id),
+            ("metric", "=", "sales"), ("period_type", "=", "month"), ("user_id", "!=", False),
+            ("date_from", "<=", today), ("date_to", ">=", today)])
+        assert len(lines) >= 10
+        status = {line.user_id.login: line.status for line in lines}
+        projected = {line.user_id.login: line.projected_rate for line in lines}
+        assert status["zhang.min"] == "behind" and 85 <= projected["zhang.min"] < 100
+        assert status["wu.hao"] == "at_risk" and projected["wu.hao"] < 80
+        on_track = [login for login, value in status.items() if value == "on_track"]
+        assert len(on_track) >= 6, status
+        assert max(lines.mapped("achievement_rate")) <= 150, sorted(
+            lines.mapped("achievement_rate"))
+        behind = env["sales.target.line"].search([("behind_now", "=", True)])
+        assert lines.filtered(lambda line: line.user_id.login == "zhang.min") <= behind

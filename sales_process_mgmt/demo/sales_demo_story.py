@@ -91,6 +91,7 @@ class SalesDemoStory(models.AbstractModel):
             submitted = self._utc(fields.Date.from_string(report.date), 19, 30)
             report._workflow_write({"submitted_at": submitted, "first_submitted_at": submitted})
         env["sales.daily.report"]._cron_remind_missing()
+        self._calibrate_targets(env, people, today)
         env["sales.target.line"]._cron_warn_behind()
         return True
 
@@ -314,6 +315,52 @@ class SalesDemoStory(models.AbstractModel):
                 line.create(dict(dates, metric="sales", categ_id=categ.id,
                                  target_amount={"Tea": 40000, "Snacks": 5000}.get(
                                      categ.name, 15000)))
+
+    def _calibrate_targets(self, env, people, today):
+        """The month targets at the scale of the story's sales, whatever the
+        day of the month the database is made: each salesperson's sales and
+        collections targets of this month and last month are set from their
+        projection (``sales.target.line._progress_values``), so that most are
+        projected at 115 % of target (on track), Zhang Min at 90 % (behind: a
+        forecast just below target) and Wu Hao at 65 % (at risk); the
+        distributors' and categories' at 110 %; a team's month is the sum of
+        its salespeople's, and a year holds at least its months (the plan is
+        strict)."""
+        plan = env.ref("sales_process_mgmt.sales_target_demo")
+        lines = env["sales.target.line"].search([("target_id", "=", plan.id)])
+        values = lines._progress_values(today)
+        below = {"zhang.min": 1 / 0.9, "wu.hao": 1 / 0.65}
+
+        def scaled(line, factor):
+            projected = values[line.id]["projected_amount"]
+            return max(round(projected * factor, -2), 100.0) if projected else \
+                line.target_amount
+
+        targets = {}
+        monthly = lines.filtered(lambda line: line.period_type == "month"
+                                 and line.metric in ("sales", "collections"))
+        for line in monthly:
+            if line.user_id:
+                targets[line] = scaled(line, below.get(line.user_id.login, 1 / 1.15))
+            elif line.partner_id or line.categ_id:
+                targets[line] = scaled(line, 1 / 1.1)
+        for line in monthly.filtered(lambda line: line.owner_type == "team"):
+            members = line.child_ids.filtered("user_id")
+            if members:
+                targets[line] = sum(targets.get(child, child.target_amount)
+                                    for child in members)
+        # The years, from the teams' up to the company's: at least their months.
+        for line in lines.filtered(lambda line: line.period_type == "year").sorted(
+                lambda line: 0 if line.team_id else 1):
+            for dimension in {child._split_dimension() for child in line.child_ids}:
+                parts = line.child_ids.filtered(
+                    lambda child, dimension=dimension: child._split_dimension() == dimension)
+                total = sum(targets.get(child, child.target_amount) for child in parts)
+                targets[line] = max(targets.get(line, line.target_amount), total)
+        plan.strict = False
+        for line, amount in targets.items():
+            line.target_amount = amount
+        plan.strict = True
 
     # ----------------------------------------------------------------- history
 
