@@ -9,9 +9,10 @@ worked out in the comments.
 The plan's threshold is 20 %: a line projected below 100 % is behind, below
 80 % at risk."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+import pytz
 from edition import VERSION, flush, invalidate
 from freezegun import freeze_time
 from targets_scenario import Scenario
@@ -175,7 +176,9 @@ def test_projection_takes_a_fixed_number_of_queries(s, pipeline):
 # ------------------------------------------------------------- the pivot
 
 def _this_month():
-    start = date.today().replace(day=1)
+    """The running month in the company's time zone (Asia/Shanghai), which
+    the view reads its today in."""
+    start = datetime.now(pytz.timezone("Asia/Shanghai")).date().replace(day=1)
     return start, dates.add_months(start, 1) - timedelta(days=1)
 
 
@@ -223,6 +226,8 @@ def test_pivot_projection_is_the_lines_and_mixed_groups_stay_empty(s):
     assert (total["projected_amount"], total["projected_rate"]) == (False, False)
     # The margin's run rate is the line's own (the same working days).
     [margin] = groups([], [("metric", "=", "margin")])
+    # (Read in the company's time zone, as the view's today.)
+    local = {name: line.with_context(tz="Asia/Shanghai") for name, line in lines.items()}
     invalidate(lines["margin"])
-    assert margin["projected_amount"] == pytest.approx(lines["margin"].projected_amount)
-    assert lines["alice"].projected_amount == 600.0
+    assert margin["projected_amount"] == pytest.approx(local["margin"].projected_amount)
+    assert local["alice"].projected_amount == 600.0
