@@ -2,7 +2,7 @@ import math
 import random
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..lib.sql import update_rows
 from ..models.sales_visit_check_in import CHECK_FIELDS
@@ -33,6 +33,7 @@ def _moved(place, rnd, low, high):
 class SalesDemoStory(models.AbstractModel):
     _inherit = "sales.demo.story"
 
+    @api.model
     def _check_ins(self):
         """The story's customers get coordinates, and its visits done a
         check-in and a check-out on site: most near the customer and on time,
