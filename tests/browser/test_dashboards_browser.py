@@ -64,3 +64,56 @@ def test_each_role_starts_on_its_board_that_fits_the_screen(new_page, demo_serve
                      % menu).click()
         expect(page.locator(".o_dashboard .oe_header", has_text=home)).to_have_count(0)
         _fits(page)
+
+
+def _block(page, title):
+    """The block of the board titled ``title``."""
+    return page.locator(".o_dashboard .oe_action").filter(
+        has=page.locator(".oe_header", has_text=title))
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_my_day_suggests_visits_and_lists_overdue_customers(new_page, demo_server, size):
+    """The salesperson's My Day lists today's suggested visits, each with its
+    Add button on the screen (1440 px and a 390 px phone), and the customers
+    overdue for a visit (the demo's new outlet, never visited).  Add puts the
+    customer in today's plan, unless the plan waits for approval: then it
+    says so."""
+    phone = size == "phone"
+    options = {"viewport": {"width": 390, "height": 844}, "is_mobile": True,
+               "has_touch": True} if phone else {"viewport": {"width": 1440, "height": 900}}
+    page = new_page("salesperson-" + size, timezone_id="Asia/Shanghai", **options)
+    page.goto(demo_server + "/web/login")
+    page.fill("input[name=login]", "salesperson")
+    page.fill("input[name=password]", "salesperson")
+    page.click("button[type=submit]")
+    page.locator(".o_web_client .o_content").wait_for(state="attached")
+    page.goto(demo_server + "/web#action=sales_process_mgmt.dashboard_my_day_action")
+    overdue = _block(page, "My Customers Overdue for a Visit")
+    expect(overdue.locator(".o_data_row", has_text="New Outlet")).to_have_count(1)
+    rows = _block(page, "Suggested Visits Today").locator(".o_data_row")
+    expect(rows.first).to_be_visible()
+    expect(rows.filter(has_text="New Outlet")).to_have_count(1)
+    width = options["viewport"]["width"]
+    for index in range(rows.count()):
+        button = rows.nth(index).locator("button.o_sales_add_suggestion")
+        button.scroll_into_view_if_needed()
+        box = button.bounding_box()
+        assert box and box["width"] > 0 and box["x"] + box["width"] <= width, box
+    assert page.locator(ERRORS).count() == 0
+    assert page.spm_errors == []
+    if phone:
+        return
+    outlet = rows.filter(has_text="New Outlet")
+    name = outlet.locator("td.o_data_cell").first.inner_text().strip()
+    plan = _block(page, "Today's Visit Plan").locator(".o_data_row")
+    waiting = plan.filter(has_text="Submitted").count() > 0
+    outlet.locator("button.o_sales_add_suggestion").click()
+    if waiting:
+        expect(page.locator(".modal", has_text="waiting for approval")).to_be_visible()
+        return
+    expect(_block(page, "Today's Visits").locator(".o_data_row", has_text=name)) \
+        .to_have_count(1)
+    expect(_block(page, "Suggested Visits Today").locator(
+        ".o_data_row", has_text=name)).to_have_count(0)
+    assert page.spm_errors == []
