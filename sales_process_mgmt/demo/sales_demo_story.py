@@ -216,7 +216,16 @@ class SalesDemoStory(models.AbstractModel):
                         "name": name, "is_company": True, "customer": True, "city": city,
                         "country_id": china.id, "user_id": seller.id, "team_id": team.id,
                         "sales_distributor_id": served.id,
+                        "sales_customer_class": "abc"[number % 3],
                     })
+                # A new outlet of the salesperson, not visited yet: overdue for
+                # its first visit (out of the customers the story visits).
+                self._find_or_create(partner, [("name", "=", "%s New Outlet %s" % (
+                    CITIES[index][0], seller.login))], {
+                    "name": "%s New Outlet %s" % (CITIES[index][0], seller.login),
+                    "is_company": True, "customer": True, "city": CITIES[index][0],
+                    "country_id": china.id, "user_id": seller.id, "team_id": team.id,
+                    "sales_customer_class": "b"})
         return customers, distributors
 
     def _pipeline(self, env, people, customers, today):
@@ -403,7 +412,8 @@ class SalesDemoStory(models.AbstractModel):
                     plan.action_submit()
                 plan.sudo(supervisor).action_approve()
                 self._visits(env, rnd, plan, products, day)
-                self._report(env, rnd, seller, supervisor, day)
+                self._report(env, rnd, seller, supervisor, day,
+                             waiting=day == self._last_working_day(today))
 
     def _visits(self, env, rnd, plan, products, day):
         done = plan.visit_ids.browse()
@@ -436,8 +446,18 @@ class SalesDemoStory(models.AbstractModel):
                 order.date_order = visit.planned_start
         done.action_done()
 
-    def _report(self, env, rnd, seller, supervisor, day):
-        """On time (75 %), late (10 %), missing (10 %), returned (5 %)."""
+    @staticmethod
+    def _last_working_day(today):
+        """The working day before ``today`` (Friday on a Monday)."""
+        day = today - timedelta(days=1)
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+        return day
+
+    def _report(self, env, rnd, seller, supervisor, day, waiting=False):
+        """On time (75 %), late (10 %), missing (10 %), returned (5 %); of the
+        last working day (``waiting``), those submitted wait for the supervisor's
+        sign-off."""
         luck = rnd.random()
         day_str = fields.Date.to_string(day)
         if luck < 0.10 or ("sales.daily.report", seller.id, day_str) in self.taken:
@@ -456,6 +476,8 @@ class SalesDemoStory(models.AbstractModel):
         submitted = self._utc(day, 19, rnd.randint(0, 59)) if luck < 0.85 else \
             self._utc(day, 22, rnd.randint(0, 59))
         report._workflow_write({"submitted_at": submitted, "first_submitted_at": submitted})
+        if waiting:
+            return  # submitted yesterday evening: signed off this morning
         if luck > 0.95:
             report.sudo(supervisor).action_return("Add the customers' feedback on prices.")
             return
