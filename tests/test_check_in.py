@@ -179,6 +179,9 @@ def test_the_map_link_of_the_deployment(s):
     invalidate(s.visit)
     assert s.visit.check_in_map_url == \
         "https://www.openstreetmap.org/?mlat=30.2441000&mlon=120.1503000"
+    # The form's button (its label translatable, as a link's text is not) opens it.
+    assert s.visit.action_open_check_in_map() == {
+        "type": "ir.actions.act_url", "target": "new", "url": s.visit.check_in_map_url}
     from odoo.exceptions import ValidationError
 
     with refused(s.env, ValidationError, "holds {lat} and {lon}"):

@@ -265,3 +265,16 @@ class SalesVisit(models.Model):
         if check_in and self.check_in_flagged:
             message += " " + _("Flagged for your supervisor: %s.") % self.check_in_flag_reason
         return message
+
+    @api.multi
+    def action_open_check_in_map(self):
+        """The place of the check-in on the deployment's map (a link set in
+        the settings, see ``check_in_map_url``)."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.check_in_map_url, "target": "new"}
+
+    @api.multi
+    def action_open_check_out_map(self):
+        """The place of the check-out on the deployment's map."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.check_out_map_url, "target": "new"}

@@ -269,3 +269,14 @@ class SalesVisit(models.Model):
             return _("Checked out at %(time)s, %(distance)s from the customer.", **values)
         return _("Checked out at %(time)s: the customer has no coordinates to measure the "
                  "distance.", **values)
+
+    def action_open_check_in_map(self):
+        """The place of the check-in on the deployment's map (a link set in
+        the settings, see ``check_in_map_url``)."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.check_in_map_url, "target": "new"}
+
+    def action_open_check_out_map(self):
+        """The place of the check-out on the deployment's map."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.check_out_map_url, "target": "new"}
