@@ -133,6 +133,22 @@ def test_my_day_suggests_todays_visits_and_adds_one_in_a_click(s):
         assert suggestions(s, s.alice, board).mapped("name") == ["Never Visited"]
 
 
+def test_my_day_is_the_day_of_the_company_for_a_user_without_time_zone(s):
+    """At 07:30 in Shanghai (23:30 UTC the day before), a salesperson who set
+    no time zone works in the company's: My Day lists today's plan and
+    suggests today's visits, not yesterday's (UTC's)."""
+    s.alice.tz = False
+    s.company.partner_id.tz = "Asia/Shanghai"
+    overdue_shop(s, "Never Visited", s.alice)
+    with freeze_time("2026-03-09 23:30:00"):
+        board = blocks(s, s.alice, "dashboard_my_day")
+        mine = plan(s, s.alice, DAY)
+        model, domain = board["Today's Visit Plan"]
+        assert s.env[model].search(domain) == mine
+        rows = suggestions(s, s.alice, board)
+    assert rows and {str(day) for day in rows.mapped("date")} == {DAY}
+
+
 def test_my_day_lists_my_customers_overdue_for_a_visit(s):
     mine = overdue_shop(s, "Never Visited", s.alice)
     overdue_shop(s, "Bob's Shop", s.bob)

@@ -220,9 +220,9 @@ class SalesDemoStory(models.AbstractModel):
                     })
                 # A new outlet of the salesperson, not visited yet: overdue for
                 # its first visit (out of the customers the story visits).
-                self._find_or_create(partner, [("name", "=", "%s New Outlet %s" % (
-                    CITIES[index][0], seller.login))], {
-                    "name": "%s New Outlet %s" % (CITIES[index][0], seller.login),
+                outlet = "%s New Outlet %02d" % (CITIES[index][0], number)
+                self._find_or_create(partner, [("name", "=", outlet)], {
+                    "name": outlet,
                     "is_company": True, "customer": True, "city": CITIES[index][0],
                     "country_id": china.id, "user_id": seller.id, "team_id": team.id,
                     "sales_customer_class": "b"})

@@ -16,10 +16,10 @@ import time
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools.safe_eval import safe_eval
 
-from ..lib.dates import as_date
+from ..lib.dates import local_today
 
 
 class BoardBoard(models.AbstractModel):
@@ -32,7 +32,8 @@ class BoardBoard(models.AbstractModel):
         blocks = node.xpath("//action[@sales_domain]")
         if not blocks:
             return arch
-        today = as_date(fields.Date.context_today(self))
+        # The user's day: in the user's time zone, else the company's.
+        today = local_today(self.env.user._sales_tz_name())
         values = {
             "uid": self.env.uid,
             "context_today": lambda: today,

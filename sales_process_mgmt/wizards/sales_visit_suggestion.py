@@ -1,7 +1,13 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib import dates
+from ..models.orm_tools import bulk_create
 from ..models.sales_visit import PURPOSES
+
+# The values of a suggestion line a row takes, with their default.
+SUGGESTED = {"partner_id": False, "lead_id": False, "purpose": False, "reason": False,
+             "amount_due": 0.0}
 
 
 class SalesVisitSuggestion(models.TransientModel):
@@ -38,7 +44,8 @@ class SalesVisitSuggestion(models.TransientModel):
         user = self.env.user
         if not user.has_group("sales_process_mgmt.group_salesperson"):
             return
-        day = fields.Date.context_today(self)
+        # The user's day, as My Day's blocks read it (see board.board).
+        day = fields.Date.to_string(dates.local_today(user._sales_tz_name()))
         company = user.company_id
         plan = self.env["sales.visit.plan"].search(
             [("user_id", "=", user.id), ("date", "=", day)], limit=1)
@@ -52,12 +59,13 @@ class SalesVisitSuggestion(models.TransientModel):
                                           if item.get("partner_id")])}
         leads = {lead.id: lead.name for lead in self.env["crm.lead"].sudo().browse(
             [item["lead_id"] for item in found if item.get("lead_id")])}
-        for sequence, item in enumerate(found):
-            values = {key: value for key, value in item.items() if key != "selected"}
-            values.update(
-                user_id=user.id, date=day, company_id=company.id, sequence=sequence,
-                name=partners.get(item.get("partner_id")) or leads.get(item.get("lead_id")))
-            self.create(values)
+        # One INSERT for the day's rows (Odoo 11 creates records one by one);
+        # their create_uid is the user's, to whom a transient record belongs.
+        bulk_create(self, [dict(
+            {name: item.get(name, default) for name, default in SUGGESTED.items()},
+            user_id=user.id, date=day, company_id=company.id, sequence=sequence,
+            name=partners.get(item.get("partner_id")) or leads.get(item.get("lead_id")))
+            for sequence, item in enumerate(found)])
 
     @api.model
     def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib import dates
 from ..models.sales_visit import PURPOSES
 
 
@@ -38,7 +39,8 @@ class SalesVisitSuggestion(models.TransientModel):
         user = self.env.user
         if not user.has_group("sales_process_mgmt.group_salesperson"):
             return
-        day = fields.Date.context_today(self)
+        # The user's day, as My Day's blocks read it (see board.board).
+        day = dates.local_today(user._sales_tz_name())
         company = self.env.company
         plan = self.env["sales.visit.plan"].search(
             [("user_id", "=", user.id), ("date", "=", day)], limit=1)
@@ -66,6 +68,10 @@ class SalesVisitSuggestion(models.TransientModel):
             self._refresh()
         return super().web_search_read(domain, specification, offset=offset, limit=limit,
                                        order=order, count_limit=count_limit)
+
+    # The block's read writes the rows: not a read-only request (Odoo 18 would
+    # run it on a read-only cursor, or on a replica where one is configured).
+    web_search_read._readonly = False
 
     def action_add_to_plan(self):
         """Add this suggestion to the salesperson's plan of the day (created
