@@ -4,7 +4,7 @@
     "name": "Sales Process Management",
     "summary": "Sales targets, daily visit plans and reports, supervisor sign-off, "
                "weekly regional reports and sales meetings (销售过程管理)",
-    "version": "11.0.1.10.0",
+    "version": "11.0.1.11.0",
     "category": "Sales",
     "website": "https://github.com/sales-process-mgmt/sales_process_mgmt",
     "author": "sales_process_mgmt contributors",
