@@ -163,6 +163,97 @@ def test_refusals(s):
         as_user(s.other_visit, s.alice).action_check_in(*NEAR)
 
 
+def test_the_salesperson_cannot_clear_her_flag(s):
+    check_in(s, s.visit, "2026-03-10 00:25:00", NEAR)
+    assert s.visit.check_in_flagged
+    # The flag alone, stored and computed, is the server's too.
+    with refused(s.env, UserError, "checked in and out with its buttons only"):
+        as_user(s.visit, s.alice).write({"check_in_flagged": False})
+    invalidate(s.visit)
+    assert s.visit.check_in_flagged
+
+
+def test_a_checked_in_visit_keeps_its_customer_and_planned_times(s):
+    """The distance and the flags were measured against them."""
+    env = s.env
+    visit = as_user(s.visit, s.alice)
+    visit.write({"partner_id": s.shop_y.id, "planned_start": "%s 01:30:00" % DAY})
+    visit.write({"partner_id": s.shop_x.id, "planned_start": "%s 01:00:00" % DAY})
+    check_in(s, s.visit, "2026-03-10 01:05:00", NEAR)
+    lead = env["crm.lead"].create({"name": "Green tea for Shop X", "partner_id": s.shop_x.id,
+                                   "user_id": s.alice.id})
+    for values in ({"partner_id": s.shop_y.id}, {"lead_id": lead.id},
+                   {"planned_start": "%s 00:30:00" % DAY},
+                   {"planned_stop": "%s 03:00:00" % DAY}, {"start_time": 8.0}):
+        with refused(env, UserError, "Shop X is checked in: its customer, lead and planned "
+                                     "times no longer change"):
+            visit.write(values)
+    invalidate(s.visit)
+    assert (s.visit.partner_id, str(s.visit.planned_start), str(s.visit.planned_stop)) == \
+        (s.shop_x, "2026-03-10 01:00:00", "2026-03-10 02:00:00")
+    # The same values, and the visit's results, still write.
+    visit.write({"partner_id": s.shop_x.id, "planned_start": "%s 01:00:00" % DAY,
+                 "outcome": "Ordered tea"})
+    assert s.visit.outcome == "Ordered tea"
+
+
+def test_only_a_supervisor_moves_a_customers_coordinates(s):
+    env = s.env
+    with refused(env, UserError, "Only a sales supervisor or director can change the "
+                                 "coordinates of Shop X"):
+        as_user(s.shop_x, s.alice).write({"partner_latitude": 31.0})
+    with refused(env, UserError, "coordinates of Shop X"):
+        as_user(s.shop_x, s.alice).write({"partner_longitude": 121.0})
+    invalidate(s.shop_x)
+    assert (s.shop_x.partner_latitude, s.shop_x.partner_longitude) == WEST_LAKE
+    # The rest of the customer, and the same coordinates, she still writes.
+    as_user(s.shop_x, s.alice).write({"phone": "+86 571 1234", "partner_latitude": WEST_LAKE[0]})
+    assert as_user(s.shop_x, s.alice).sales_coordinates_locked
+    for user in (s.sup_north, s.director):
+        assert not as_user(s.shop_x, user).sales_coordinates_locked
+    as_user(s.shop_x, s.sup_north).write({"partner_latitude": 30.2432})
+    as_user(s.shop_x, s.director).write({"partner_longitude": 120.1504})
+    # A geocoding as the superuser (base_geolocalize, the demo) may.
+    s.shop_x.sudo().write({"partner_latitude": WEST_LAKE[0], "partner_longitude": WEST_LAKE[1]})
+    invalidate(s.shop_x)
+    assert (s.shop_x.partner_latitude, s.shop_x.partner_longitude) == WEST_LAKE
+
+
+def test_a_check_in_on_another_day_says_its_date(s):
+    check_in(s, s.visit, "2026-03-11 00:25:00", NEAR)
+    assert s.visit.check_in_off_time
+    assert s.visit.check_in_flag_reason == \
+        "checked in at 2026-03-11 08:25, planned 09:00-10:00"
+
+
+def test_extreme_times_and_settings_do_not_break_the_check_in(s):
+    from odoo.exceptions import ValidationError
+
+    env = s.env
+    for values in ({"sales_check_in_tolerance": 1441}, {"sales_check_in_tolerance": -1},
+                   {"sales_check_in_distance": 100001}, {"sales_check_in_distance": 0}):
+        with refused(env, ValidationError, "from 1 metre to 100 km"):
+            s.company.write(values)
+            flush(env)
+    s.company.write({"sales_check_in_tolerance": 1440, "sales_check_in_distance": 100000})
+    # A visit planned to the end of the calendar, a tolerance stored before
+    # the limit: the check-in is measured, not a server error.
+    s.alice.tz = "UTC"
+    flush(env)
+    env.cr.execute("UPDATE sales_visit SET planned_stop = '9999-12-31 23:59:59' WHERE id = %s",
+                   [s.other_visit.id])
+    env.cr.execute("UPDATE res_company SET sales_check_in_tolerance = 2000000000 WHERE id = %s",
+                   [s.company.id])
+    invalidate(s.company)
+    invalidate(s.other_visit)
+    check_in(s, s.other_visit, "2026-03-10 03:05:00", NEAR)
+    assert s.other_visit.check_in_at and not s.other_visit.check_in_off_time
+    check_in(s, s.visit, "2026-03-12 01:05:00", NEAR)
+    assert s.visit.check_in_off_time  # the tolerance counts as a day at most
+    assert s.visit.check_in_flag_reason == \
+        "checked in at 2026-03-12 01:05, planned 01:00-02:00"
+
+
 def test_not_on_a_plan_waiting_for_approval_and_a_director_may(s):
     as_user(s.plan, s.alice).action_submit()
     with refused(s.env, UserError, "waiting for approval"):

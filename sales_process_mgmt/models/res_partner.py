@@ -1,7 +1,7 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -52,6 +52,38 @@ class ResPartner(models.Model):
         string="Competitor",
         help="A competitor (竞争对手): market reports name it, so that competitor "
              "dynamics can be grouped.")
+    sales_coordinates_locked = fields.Boolean(
+        string="Coordinates Locked", compute="_compute_sales_coordinates_locked",
+        help="The user may not move the customer's coordinates: check-ins are measured "
+             "against them; a supervisor sets them.")
+
+    def _compute_sales_coordinates_locked(self):
+        locked = not self._sales_may_move_coordinates()
+        for partner in self:
+            partner.sales_coordinates_locked = locked
+
+    def _sales_may_move_coordinates(self):
+        """Whether the user may change customers' coordinates: a sales
+        supervisor or director, or the superuser (the demo, a sudo geocoding)."""
+        return self.env.uid == SUPERUSER_ID or \
+            self.env.user.has_group("sales_process_mgmt.group_supervisor")
+
+    @api.multi
+    def write(self, values):
+        """Refuse moving a customer's coordinates but for a supervisor: the
+        distance of the salespeople's check-ins is measured against them."""
+        names = [name for name in ("partner_latitude", "partner_longitude") if name in values]
+        if names and not self._sales_may_move_coordinates():
+            # Both rounded to the field's digits: the same coordinates still write.
+            moved = self.filtered(lambda partner: any(
+                partner._fields[name].convert_to_cache(values[name], partner)
+                != partner._fields[name].convert_to_cache(partner[name], partner)
+                for name in names))
+            if moved:
+                raise UserError(_("Only a sales supervisor or director can change the "
+                              "coordinates of %s: check-ins are measured against them.")
+                            % moved[0].display_name)
+        return super(ResPartner, self).write(values)
 
     @api.constrains("sales_distributor_id", "is_distributor")
     def _check_sales_distributor_id(self):

@@ -122,10 +122,11 @@ class ResCompany(models.Model):
     @api.constrains("sales_check_in_distance", "sales_check_in_tolerance", "sales_map_url")
     def _check_sales_check_in(self):
         for company in self:
-            if company.sales_check_in_distance < 1 or company.sales_check_in_tolerance < 0:
+            if not (1 <= company.sales_check_in_distance <= 100000
+                    and 0 <= company.sales_check_in_tolerance <= 1440):
                 raise ValidationError(self.env._(
-                    "The check-in distance is at least one metre and its tolerance is not "
-                    "below zero minutes."))
+                    "The check-in distance is from 1 metre to 100 km (100000 m) and its "
+                    "tolerance from 0 to 1440 minutes (a day)."))
             url = company.sales_map_url
             if url and not (url.startswith(("https://", "http://")) and "{lat}" in url
                             and "{lon}" in url):

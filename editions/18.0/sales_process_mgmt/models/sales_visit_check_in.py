@@ -10,13 +10,19 @@ from ..lib import dates, geo
 CHECK_FIELDS = frozenset({
     "check_in_at", "check_in_latitude", "check_in_longitude", "check_in_accuracy",
     "check_in_located", "check_in_measured", "check_in_distance", "check_in_far",
-    "check_in_off_time",
+    "check_in_off_time", "check_in_flagged",
     "check_out_at", "check_out_latitude", "check_out_longitude", "check_out_accuracy",
     "check_out_located", "check_out_measured", "check_out_distance",
 })
 # The context value that lets the check-in methods write CHECK_FIELDS: an
 # object no JSON request can carry.
 _CHECKING = object()
+# What the check-in's distance and flags were measured against: fixed once a
+# visit is checked in (the local start and stop times write these).
+CHECKED_PLAN_FIELDS = ("partner_id", "lead_id", "planned_start", "planned_stop")
+# The longest check-in tolerance taken into account, in minutes (a day), as
+# the company's settings allow (see res.company).
+MAX_TOLERANCE = 1440
 
 
 class SalesVisit(models.Model):
@@ -96,7 +102,7 @@ class SalesVisit(models.Model):
             if visit.check_in_off_time:
                 reasons.append(self.env._(
                     "checked in at %(time)s, planned %(start)s-%(stop)s",
-                    time=visit._local_clock(visit.check_in_at),
+                    time=visit._check_in_clock(),
                     start=visit._local_clock(visit.planned_start),
                     stop=visit._local_clock(visit.planned_stop)))
             visit.check_in_flag_reason = "; ".join(reasons) or False
@@ -113,9 +119,24 @@ class SalesVisit(models.Model):
                         "{lon}", "%.7f" % visit[prefix + "_longitude"])
                 visit[prefix + "_map_url"] = url
 
+    def _local_moment(self, moment):
+        """The local naive datetime of the UTC ``moment`` for the salesperson
+        (UTC itself at the ends of the calendar, where no offset fits)."""
+        try:
+            return dates.utc_to_local(self._tz_name(), moment)
+        except OverflowError:
+            return moment
+
     def _local_clock(self, moment):
         """"09:30": the local time of the UTC ``moment`` for the salesperson."""
-        local = dates.utc_to_local(self._tz_name(), moment)
+        return self._local_moment(moment).strftime("%H:%M")
+
+    def _check_in_clock(self):
+        """The local time of the check-in, with its date ("2026-03-11 08:25")
+        when it is not the day of the planned start."""
+        local = self._local_moment(self.check_in_at)
+        if local.date() != self._local_moment(self.planned_start).date():
+            return local.strftime("%Y-%m-%d %H:%M")
         return local.strftime("%H:%M")
 
     # ------------------------------------------------------------- the guard
@@ -129,7 +150,30 @@ class SalesVisit(models.Model):
     def write(self, vals):
         if CHECK_FIELDS & set(vals) and self.env.context.get("sales_checking") is not _CHECKING:
             raise UserError(self.env._("A visit is checked in and out with its buttons only."))
+        checked = self._checked_in_changed(vals)
+        if checked:
+            raise UserError(self.env._(
+                "The visit to %s is checked in: its customer, lead and planned times no "
+                "longer change; add another visit instead.", checked[0]._visited()))
         return super().write(vals)
+
+    def _checked_in_changed(self, vals):
+        """The checked-in visits whose customer, lead or planned times
+        ``vals`` would change: their distance and flags were measured
+        against these."""
+        names = [name for name in CHECKED_PLAN_FIELDS if name in vals]
+        if not names:
+            return self.browse()
+
+        def changed(visit):
+            for name in names:
+                field = self._fields[name]
+                value = field.convert_to_record(
+                    field.convert_to_cache(vals[name], visit), visit)
+                if value != visit[name]:
+                    return True
+            return False
+        return self.filtered(lambda visit: visit.check_in_at and changed(visit))
 
     # --------------------------------------------------------------- actions
 
@@ -195,9 +239,13 @@ class SalesVisit(models.Model):
         company = self.company_id
         values["check_in_far"] = values["check_in_measured"] and \
             values["check_in_distance"] > company.sales_check_in_distance
-        tolerance = timedelta(minutes=company.sales_check_in_tolerance)
+        # The tolerance moves the check-in's moment, never the planned times,
+        # which may lie at the ends of the calendar.
+        tolerance = timedelta(
+            minutes=min(max(company.sales_check_in_tolerance, 0), MAX_TOLERANCE))
         values["check_in_off_time"] = not (
-            self.planned_start - tolerance <= moment <= self.planned_stop + tolerance)
+            self.planned_start <= moment + tolerance
+            and moment - tolerance <= self.planned_stop)
         return values
 
     def _customer_place(self):
