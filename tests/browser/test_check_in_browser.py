@@ -143,6 +143,23 @@ def test_check_in_near_and_far_on_a_phone(odoo_rpc, odoo_server, phone, new_page
     assert far_values["check_in_flagged"]
     assert far_values["check_in_distance"] == pytest.approx(5000, rel=0.01)
 
+    # In the visit's form being edited, Check Out keeps what was typed.
+    page.goto(odoo_server + "/web#id=%d&model=sales.visit&view_type=form" % far_values["id"])
+    page.locator(".o_form_view.o_form_readonly").wait_for()
+    _idle(page)
+    page.locator(".o_form_button_edit").click()
+    page.locator(".o_field_widget[name=outcome]").fill("Ordered green tea")
+    page.locator("button.o_spm_check_out_button").click()
+    expect(page.locator(".o_notification", has_text="Checked out at")).to_have_count(1)
+    expect(page.locator("button.o_spm_check_out_button")).to_have_count(0)
+    expect(page.locator(".o_field_widget[name=outcome]")).to_have_value("Ordered green tea")
+    page.locator(".o_form_button_save").click()
+    page.locator(".o_form_view.o_form_readonly").wait_for()
+    _idle(page)
+    _assert_clean(page)
+    assert env["sales.visit"].browse(far_values["id"]).read(["outcome", "check_out_at"])[0][
+        "outcome"] == "Ordered green tea"
+
     # The supervisor sees the flag on the plan (desktop).
     desk = new_page("supervisor", timezone_id=TZ)
     _login(desk, odoo_server, "checkin_supervisor_%s" % tag)
@@ -153,4 +170,11 @@ def test_check_in_near_and_far_on_a_phone(odoo_rpc, odoo_server, phone, new_page
     expect(rows.filter(has_text=far)).to_have_class(re.compile(r"\btext-danger\b"))
     expect(rows.filter(has_text=far)).to_contain_text("checked in 5.0 km from the customer")
     expect(rows.filter(has_text=near)).not_to_have_class(re.compile(r"\btext-danger\b"))
+    _assert_clean(desk)
+    # She does not check in or out for the salesperson: no button on the visit.
+    desk.goto(odoo_server + "/web#id=%d&model=sales.visit&view_type=form" % near_values["id"])
+    desk.locator(".o_form_view.o_form_readonly "
+                 ".o_field_widget[name=check_in_at]:not(.o_invisible_modifier)").wait_for()
+    _idle(desk)
+    expect(desk.locator(".o_spm_check_in button")).to_have_count(0)
     _assert_clean(desk)

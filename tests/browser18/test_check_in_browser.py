@@ -134,3 +134,9 @@ def test_check_in_near_and_far_on_a_phone(odoo_rpc, odoo_server, phone, new_page
     expect(rows.filter(has_text=far)).to_contain_text("checked in 5.0 km from the customer")
     expect(rows.filter(has_text=near)).not_to_have_class(re.compile(r"\btext-danger\b"))
     assert_clean(desk)
+    # She does not check in or out for the salesperson: no button on the visit.
+    desk.goto(odoo_server + "/odoo/sales.visit/%d" % near_values["id"])
+    desk.locator(".o_form_view .o_field_widget[name=check_in_at]").first.wait_for()
+    idle(desk)
+    expect(desk.locator(".o_spm_check_in button")).to_have_count(0)
+    assert_clean(desk)

@@ -11,26 +11,51 @@ odoo.define('sales_process_mgmt.check_in', function (require) {
  * only.
  */
 var core = require('web.core');
+var session = require('web.session');
 var Widget = require('web.Widget');
 var widgetRegistry = require('web.widget_registry');
 
 var _t = core._t;
 
 /**
+ * How long to wait for the location, the user's answer to the browser's
+ * prompt included (the browser's own timeout starts after it), in ms.
+ */
+var LOCATION_WAIT = 25000;
+
+/**
  * The browser's position ({latitude, longitude, accuracy}), or null when the
- * user refuses, the browser has none, or it takes too long.
+ * user refuses, the browser has none, or it takes too long (a prompt left
+ * unanswered included).
  */
 function currentPosition() {
     var def = $.Deferred();
     if (!navigator.geolocation) {
         return def.resolve(null);
     }
+    var timer = setTimeout(function () {
+        def.resolve(null);
+    }, LOCATION_WAIT);
     navigator.geolocation.getCurrentPosition(function (position) {
+        clearTimeout(timer);
         def.resolve(position.coords);
     }, function () {
+        clearTimeout(timer);
         def.resolve(null);
     }, {enableHighAccuracy: true, timeout: 20000, maximumAge: 0});
     return def;
+}
+
+/**
+ * Whether the user checks in on the visit of ``record``: its salesperson or
+ * a sales director (as the server allows), not a supervisor or an executive.
+ */
+function mayCheck(record) {
+    var salesperson = record.data.user_id;
+    if (salesperson && salesperson.res_id === session.uid) {
+        return $.when(true);
+    }
+    return session.user_has_group('sales_process_mgmt.group_director');
 }
 
 var CheckInWidget = Widget.extend({
@@ -42,10 +67,17 @@ var CheckInWidget = Widget.extend({
         this._super.apply(this, arguments);
         this.record = record;
     },
+    willStart: function () {
+        var self = this;
+        var may = this.record.res_id ? mayCheck(this.record) : $.when(false);
+        return $.when(this._super.apply(this, arguments), may.then(function (result) {
+            self.mayCheck = result;
+        }));
+    },
     start: function () {
         var data = this.record.data;
         var method;
-        if (this.record.res_id && data.state !== 'missed') {
+        if (this.record.res_id && data.state !== 'missed' && this.mayCheck) {
             if (!data.check_in_at) {
                 method = 'action_check_in';
             } else if (!data.check_out_at) {
@@ -78,7 +110,8 @@ var CheckInWidget = Widget.extend({
         }).then(function (message) {
             self.do_notify(method === 'action_check_in' ? _t("Checked In") : _t("Checked Out"),
                            message);
-            self.trigger_up('reload');
+            // Keep the form's unsaved edits: only the check-in's facts change.
+            self.trigger_up('reload', {keepChanges: true});
         }).always(function () {
             $button.prop('disabled', false);
         });
@@ -87,5 +120,5 @@ var CheckInWidget = Widget.extend({
 
 widgetRegistry.add('sales_visit_check_in', CheckInWidget);
 
-return {CheckInWidget: CheckInWidget, currentPosition: currentPosition};
+return {CheckInWidget: CheckInWidget, currentPosition: currentPosition, mayCheck: mayCheck};
 });

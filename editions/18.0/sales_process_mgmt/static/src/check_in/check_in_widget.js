@@ -8,15 +8,21 @@
  * the message shown.  Browsers give the location on HTTPS (or localhost)
  * only.
  */
-import { Component, useState } from "@odoo/owl";
+import { Component, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
 
+/** How long to wait for the location, the user's answer to the browser's
+ * prompt included (the browser's own timeout starts after it), in ms. */
+export const LOCATION_WAIT = 25000;
+
 /**
  * The browser's position ({latitude, longitude, accuracy}), or null when the
- * user refuses, the browser has none, or it takes too long.
+ * user refuses, the browser has none, or it takes too long (a prompt left
+ * unanswered included).
  */
 export function currentPosition() {
     return new Promise((resolve) => {
@@ -24,9 +30,14 @@ export function currentPosition() {
             resolve(null);
             return;
         }
+        const timer = setTimeout(() => resolve(null), LOCATION_WAIT);
+        const done = (coords) => {
+            clearTimeout(timer);
+            resolve(coords);
+        };
         navigator.geolocation.getCurrentPosition(
-            (position) => resolve(position.coords),
-            () => resolve(null),
+            (position) => done(position.coords),
+            () => done(null),
             { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 }
         );
     });
@@ -40,12 +51,24 @@ export class CheckInWidget extends Component {
         this.orm = useService("orm");
         this.notification = useService("notification");
         this.state = useState({ busy: false });
+        this.isDirector = false;
+        onWillStart(async () => {
+            this.isDirector = await user.hasGroup("sales_process_mgmt.group_director");
+        });
+    }
+
+    /** Whether the user checks in on this visit: its salesperson or a sales
+     * director (as the server allows), not a supervisor or an executive. */
+    get mayCheck() {
+        const salesperson = this.props.record.data.user_id;
+        const salespersonId = Array.isArray(salesperson) ? salesperson[0] : salesperson?.id;
+        return this.isDirector || salespersonId === user.userId;
     }
 
     /** The method a tap calls now, or null when there is none. */
     get method() {
         const { record } = this.props;
-        if (!record.resId || record.data.state === "missed") {
+        if (!record.resId || record.data.state === "missed" || !this.mayCheck) {
             return null;
         }
         if (!record.data.check_in_at) {
