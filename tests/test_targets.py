@@ -69,6 +69,25 @@ def test_distributor_gets_its_customers_orders(s, march_orders):
     assert (march.actual_amount, quarter.actual_amount) == (250.0, 290.0)
 
 
+def test_a_distributor_shows_its_achievement_of_the_month(s, march_orders):
+    """The distributor's form: its sales of the running month (250, Shop X)
+    against its own month line (1,000): 25 %; the quarter's line and the
+    salespeople's lines of the distributor are other levels, not added in."""
+    s.line("sales", *MARCH, target=1000.0, partner_id=s.distributor)
+    s.line("sales", *Q1, target=9000.0, partner_id=s.distributor)
+    s.line("sales", *MARCH, target=100.0, team_id=s.north, user_id=s.alice,
+           partner_id=s.distributor)
+    with freeze_time("2026-03-15 04:00:00"):
+        invalidate(s.distributor)
+        assert s.distributor.sales_target_rate == 25.0
+        assert s.shop_x.sales_target_rate == 0.0
+        action = s.distributor.action_sales_targets()
+        lines = s.env["sales.target.line"].search(action["domain"])
+        assert len(lines) == 3 and lines.mapped("partner_id") == s.distributor
+        # The executive reads it too.
+        assert as_user(s.distributor, s.executive).sales_target_rate == 25.0
+
+
 def test_new_customers_on_their_first_confirmed_order(s, march_orders):
     # First orders: distributor in February (Carol), Shop X (Alice) and Shop Y (Bob)
     # in March; Shop Y orders again in April, which is not a new customer.

@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..lib import dates
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -30,6 +32,10 @@ class ResPartner(models.Model):
                                                compute="_compute_sales_counts")
     sales_complaint_count = fields.Integer(string="Complaint Count",
                                            compute="_compute_sales_counts")
+    sales_target_rate = fields.Float(
+        string="Achieved this Month (%)", digits=(16, 1), compute="_compute_sales_target_rate",
+        help="A distributor's sales of the running month against its sales target of the "
+             "month (the distributor's own line, not its salespeople's).")
 
     sales_customer_class = fields.Selection(
         [("a", "A"), ("b", "B"), ("c", "C")], string="Visit Class", index=True,
@@ -161,11 +167,41 @@ class ResPartner(models.Model):
             partner.sales_market_report_count = totals[(partner.id, "reports")]
             partner.sales_complaint_count = totals[(partner.id, "complaints")]
 
+    def _compute_sales_target_rate(self):
+        """Σ actual / Σ target of the distributors' own sales lines of the
+        running month (one search and one computation of the lines' progress,
+        ``sales.target.line._progress_values``); 0 without such a line, or for
+        a user who may not read targets."""
+        for partner in self:
+            partner.sales_target_rate = 0.0
+        targets = self.env["sales.target.line"]
+        distributors = self.filtered("is_distributor")
+        if not distributors or not targets.check_access_rights("read", raise_exception=False):
+            return
+        today = dates.local_today(self.env.user._sales_tz_name())
+        lines = targets.search([
+            ("partner_id", "in", distributors.ids), ("team_id", "=", False),
+            ("user_id", "=", False), ("categ_id", "=", False),
+            ("metric", "=", "sales"), ("period_type", "=", "month")]).filtered(
+                lambda line: line.date_from <= today <= line.date_to)
+        progress = lines._progress_values(today) if lines else {}
+        sums = defaultdict(lambda: [0.0, 0.0])
+        for line in lines:
+            sums[line.partner_id.id][0] += progress[line.id]["actual_amount"]
+            sums[line.partner_id.id][1] += line.target_amount
+        for partner in distributors:
+            actual, target = sums[partner.id]
+            partner.sales_target_rate = 100.0 * actual / target if target else 0.0
+
     def action_sales_visits(self):
         return self._sales_open("sales_process_mgmt.sales_visit_action", [])
 
     def action_sales_market_reports(self):
         return self._sales_open("sales_process_mgmt.sales_market_report_action", [])
+
+    def action_sales_targets(self):
+        """The distributor's target lines, with their progress."""
+        return self._sales_open("sales_process_mgmt.sales_target_line_action", [])
 
     def action_sales_complaints(self):
         return self._sales_open("sales_process_mgmt.sales_market_report_action",
