@@ -47,13 +47,17 @@ class SalesDemoStory(models.AbstractModel):
             ("city", "in", list(CITY_PLACES)), ("is_company", "=", True),
             "|", ("partner_latitude", "=", False), ("partner_latitude", "=", 0)],
             order="id")
-        for partner in partners:
-            latitude, longitude = _moved(CITY_PLACES[partner.city], rnd, 0, 3000)
-            partner.write({"partner_latitude": latitude, "partner_longitude": longitude})
+        update_rows(env.cr, "res_partner", [
+            ("partner_latitude", "numeric"), ("partner_longitude", "numeric")], [
+            (partner.id,) + _moved(CITY_PLACES[partner.city], rnd, 0, 3000)
+            for partner in partners])
+        partners.invalidate_cache(["partner_latitude", "partner_longitude"], partners.ids)
         visits = env["sales.visit"].search([
             ("state", "=", "done"), ("check_in_at", "=", False),
             ("partner_id", "in", partners.ids)], order="planned_start, id")
-        columns = sorted(CHECK_FIELDS) + ["check_in_flagged"]
+        # A late check-in is when the visit began: its actual times are those
+        # of the check-in and check-out.
+        columns = sorted(CHECK_FIELDS) + ["actual_start", "actual_stop"]
         rows = []
         for visit in visits:
             place = (visit.partner_id.partner_latitude, visit.partner_id.partner_longitude)
@@ -75,6 +79,9 @@ class SalesDemoStory(models.AbstractModel):
                 "check_out", where[0], where[1], accuracy, fields.Datetime.to_string(out)))
             values["check_in_flagged"] = not values["check_in_located"] or \
                 values["check_in_far"] or values["check_in_off_time"]
+            late = values["check_in_off_time"]
+            values["actual_start"] = values["check_in_at"] if late else visit.actual_start or None
+            values["actual_stop"] = values["check_out_at"] if late else visit.actual_stop or None
             rows.append([visit.id] + [values[name] for name in columns])
         types = {"boolean": "bool", "datetime": "timestamp", "float": "float8"}
         update_rows(env.cr, "sales_visit",
