@@ -178,3 +178,43 @@ def test_check_in_near_and_far_on_a_phone(odoo_rpc, odoo_server, phone, new_page
     _idle(desk)
     expect(desk.locator(".o_spm_check_in button")).to_have_count(0)
     _assert_clean(desk)
+
+
+HANGING_LOCATION = """navigator.geolocation.getCurrentPosition = function () {};"""
+
+
+def test_an_unanswered_location_prompt_gives_up(odoo_rpc, odoo_server, new_page):
+    """The browser's location prompt never answered (the browser's own timeout
+    only starts after it): after 25 s the check-in is recorded without
+    location."""
+    tag = str(int(time.time() * 1000))[-8:]
+    env = odoo_rpc.env
+    user_login = "checkin_prompt_%s" % tag
+    user_id = env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Checkin Prompt %s" % tag, "login": user_login, "password": user_login,
+        "email": "%s@example.com" % user_login, "tz": TZ,
+        "groups_id": [(6, 0, [env.ref("base.group_user").id,
+                              env.ref("sales_process_mgmt.group_salesperson").id])]})
+    customer = env["res.partner"].create({"name": "Prompt Tea %s" % tag, "customer": True})
+    now = datetime.datetime.utcnow().replace(second=0, microsecond=0)
+    today = pytz.utc.localize(now).astimezone(pytz.timezone(TZ)).date()
+    plan_id = env["sales.visit.plan"].create({
+        "user_id": user_id, "date": str(today), "visit_ids": [(0, 0, {
+            "partner_id": customer, "purpose": "order",
+            "planned_start": now.strftime("%Y-%m-%d %H:%M:%S"),
+            "planned_stop": (now + datetime.timedelta(hours=1)).strftime(
+                "%Y-%m-%d %H:%M:%S")})]})
+    visit_id = env["sales.visit"].search([("plan_id", "=", plan_id)])[0]
+    page = new_page("prompt", viewport=PHONE, is_mobile=True, has_touch=True,
+                    timezone_id=TZ)
+    page.add_init_script(HANGING_LOCATION)
+    _login(page, odoo_server, user_login)
+    page.goto(odoo_server + "/web#id=%d&model=sales.visit&view_type=form" % visit_id)
+    page.locator(".o_form_view.o_form_readonly").wait_for()
+    _idle(page)
+    page.locator("button.o_spm_check_in_button").click()
+    expect(page.locator(".o_notification", has_text="without location")).to_have_count(
+        1, timeout=40000)
+    _assert_clean(page)
+    assert env["sales.visit"].read([visit_id], ["check_in_at", "check_in_located"])[0][
+        "check_in_located"] is False
