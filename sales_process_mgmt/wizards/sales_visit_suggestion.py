@@ -26,7 +26,8 @@ class SalesVisitSuggestion(models.TransientModel):
     _description = "Suggested Visit Today"
     _order = "sequence, id"
 
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True,
+                              ondelete="cascade")
     date = fields.Date(required=True)
     company_id = fields.Many2one("res.company", required=True)
     sequence = fields.Integer()

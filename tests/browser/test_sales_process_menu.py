@@ -28,7 +28,7 @@ def test_salesperson_opens_sales_process_menu(odoo_rpc, page, odoo_server):
     # The first entry, the salesperson's dashboard "My Day", opens with its blocks.
     dashboard = page.locator(".o_dashboard")
     dashboard.locator(".oe_action").first.wait_for(state="visible")
-    assert dashboard.locator(".oe_action").count() == 5
+    assert dashboard.locator(".oe_action").count() == 7
     for block in ("Today's Visit Plan", "Today's Visits", "My Targets this Month"):
         assert block in dashboard.inner_text()
     side_menu = page.locator(".oe_secondary_menu:visible a[data-menu-xmlid]")

@@ -62,10 +62,11 @@ def test_salesperson_opens_sales_process_menu(odoo_rpc, page, odoo_server):
     expect(open_app(page)).to_have_text("Sales Process")
     blocks = page.locator(".o_dashboard .o-dashboard-action")
     expect(blocks.locator(".o-dashboard-action-header")).to_have_text([
-        "Today's Visit Plan", "Today's Visits", "My Daily Reports this Week",
-        "My Targets this Month", "My Meetings from Today"], use_inner_text=True)
+        "Today's Visit Plan", "Today's Visits", "Suggested Visits Today",
+        "My Daily Reports this Week", "My Targets this Month", "My Meetings from Today",
+        "My Customers Overdue for a Visit"], use_inner_text=True)
     # Each block shows its list (a failed one would show an error instead).
-    expect(blocks.locator(".o_list_view")).to_have_count(5)
+    expect(blocks.locator(".o_list_view")).to_have_count(7)
     idle(page)
     assert_clean(page)
 
