@@ -121,6 +121,8 @@ def test_my_day_suggests_todays_visits_and_adds_one_in_a_click(s):
         rows = suggestions(s, s.alice, board)
         assert {row.name: (row.purpose, row.amount_due) for row in rows} == {
             "Debtor Shop": ("collection", 300.0), "Never Visited": ("service", 0.0)}
+        assert rows.filtered(lambda row: row.name == "Never Visited").reason == \
+            "Class A, never visited"
         assert set(rows.mapped("user_id")) == {s.alice}
         assert not suggestions(s, s.bob, blocks(s, s.bob, "dashboard_my_day")).filtered(
             lambda row: row.name in ("Debtor Shop", "Never Visited"))

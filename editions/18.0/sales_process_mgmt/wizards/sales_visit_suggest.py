@@ -95,16 +95,18 @@ class SalesVisitSuggest(models.TransientModel):
                           "reason": self.env._("Open complaint %(name)s: %(title)s",
                                                name=report["name"], title=report["title"])})
         overdue = company._sales_overdue_domain(day)
-        never = self.env._("never")  # translated once, not once per customer
+        # Translated once, not once per customer.
+        visited = self.env._("Class %(class)s, last visit %(date)s")
+        never = self.env._("Class %s, never visited")
         for partner in self.env["res.partner"].sudo().search_read(
                 [("user_id", "=", user.id), ("company_id", "in", [company.id, False])]
                 + overdue,
                 ["sales_last_visit_date", "sales_customer_class"]):
             last = partner["sales_last_visit_date"]
             found.append({"partner_id": partner["id"], "purpose": "service",
-                          "reason": self.env._("Class %(class)s, last visit %(date)s",
-                                               **{"class": partner["sales_customer_class"].upper(),
-                                                  "date": last or never})})
+                          "reason": visited % {"class": partner["sales_customer_class"].upper(),
+                                               "date": last} if last else
+                          never % partner["sales_customer_class"].upper()})
         for lead in self.env["crm.lead"].sudo().search_read(
                 [("type", "=", "lead"), ("user_id", "=", user.id),
                  ("company_id", "in", [company.id, False]),
