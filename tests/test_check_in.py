@@ -254,13 +254,15 @@ def test_extreme_times_and_settings_do_not_break_the_check_in(s):
         "checked in at 2026-03-12 01:05, planned 01:00-02:00"
 
 
-def test_not_on_a_plan_waiting_for_approval_and_a_director_may(s):
+def test_on_a_plan_waiting_for_approval_and_by_a_director(s):
+    """The salesperson is on the road before the supervisor approves the plan:
+    a plan waiting for approval takes check-ins, as it takes the results."""
     as_user(s.plan, s.alice).action_submit()
-    with refused(s.env, UserError, "waiting for approval"):
-        as_user(s.visit, s.alice).action_check_in(*NEAR)
-    as_user(s.plan, s.sup_north).action_approve()
-    check_in(s, s.visit, "2026-03-10 01:05:00", NEAR, user=s.director)
+    check_in(s, s.visit, "2026-03-10 01:05:00", NEAR)
     assert s.visit.check_in_at and not s.visit.check_in_flagged
+    as_user(s.plan, s.sup_north).action_approve()
+    check_in(s, s.other_visit, "2026-03-10 03:05:00", NEAR, user=s.director)
+    assert s.other_visit.check_in_at
 
 
 def test_the_map_link_of_the_deployment(s):

@@ -182,7 +182,9 @@ class SalesVisit(models.Model):
     def _check_may_check(self, check_out=False):
         """Refuse a check-in (a check-out) the user may not record: only the
         visit's salesperson or a sales director, not on a visit recorded as
-        not done; a check-in not on a plan waiting for approval."""
+        not done.  A plan waiting for approval takes check-ins, as it takes
+        the visits' results: the salesperson is on the road before the
+        supervisor approves."""
         self.ensure_one()
         user = self.env.user
         if self.env.uid != SUPERUSER_ID and user != self.user_id and \
@@ -196,9 +198,6 @@ class SalesVisit(models.Model):
         if self.state == "missed":
             raise UserError(_("The visit to %s is recorded as not done: set it back to "
                               "To Do first.") % self._visited())
-        if not check_out and self.plan_id.state == "submitted":
-            raise UserError(_("The plan of %s is waiting for approval: check in once it is "
-                              "approved, or ask for it back.") % self.date)
 
     def _place_values(self, prefix, latitude, longitude, accuracy, moment):
         """The values of a check-in or check-out (``prefix``) at ``moment``

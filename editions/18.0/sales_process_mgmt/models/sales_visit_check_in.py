@@ -180,7 +180,9 @@ class SalesVisit(models.Model):
     def _check_may_check(self, check_out=False):
         """Refuse a check-in (a check-out) the user may not record: only the
         visit's salesperson or a sales director, not on a visit recorded as
-        not done; a check-in not on a plan waiting for approval."""
+        not done.  A plan waiting for approval takes check-ins, as it takes
+        the visits' results: the salesperson is on the road before the
+        supervisor approves."""
         self.ensure_one()
         user = self.env.user
         if not self.env.is_superuser() and user != self.user_id and \
@@ -197,10 +199,6 @@ class SalesVisit(models.Model):
             raise UserError(self.env._(
                 "The visit to %s is recorded as not done: set it back to To Do first.",
                 self._visited()))
-        if not check_out and self.plan_id.state == "submitted":
-            raise UserError(self.env._(
-                "The plan of %s is waiting for approval: check in once it is approved, or "
-                "ask for it back.", self.date))
 
     def _place_values(self, prefix, latitude, longitude, accuracy, moment):
         """The values of a check-in or check-out (``prefix``) at ``moment``
