@@ -108,11 +108,12 @@ def test_director_decomposes_a_year_target_and_sees_the_pivot(odoo_rpc, page, od
     expect(pivot.locator("tbody tr th", has_text="Salesperson")).to_be_visible()
     idle(page)
     rows = _pivot_rows(page)
-    # Target, actual (no sales yet) and achievement; the total and the
-    # metric's row, which would add the team and its salespeople, stay empty.
-    assert rows["Team"] == ["1,000.00", "0.00", "0.00"], rows
-    assert rows["Salesperson"] == ["1,000.00", "0.00", "0.00"], rows
-    assert rows["Sales Amount"] == ["", "", ""] and rows["Total"] == ["", "", ""], rows
+    # Target, actual (no sales yet), achievement, projected figure and rate (no
+    # pipeline); the total and the metric's row, which would add the team and
+    # its salespeople, stay empty.
+    assert rows["Team"] == ["1,000.00", "0.00", "0.00", "0.00", "0.00"], rows
+    assert rows["Salesperson"] == ["1,000.00", "0.00", "0.00", "0.00", "0.00"], rows
+    assert rows["Sales Amount"] == [""] * 5 and rows["Total"] == [""] * 5, rows
     page.locator(".o_searchview_dropdown_toggler").click()
     page.locator(".o_group_by_menu").get_by_role(
         "menuitemcheckbox", name="Salesperson", exact=True).click()
