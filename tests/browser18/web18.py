@@ -45,7 +45,7 @@ def idle(page, timeout=60):
 
 def assert_clean(page):
     """No JavaScript error, no HTTP 5xx, no error dialog or notification."""
-    assert page.spm_errors == []
+    assert page.spm_errors == [], page.spm_errors
     expect(page.locator(ERRORS)).to_have_count(0)
 
 
