@@ -23,7 +23,10 @@ class IrModelFields(models.Model):
     @api.model
     def _reflect_model(self, model):
         result = super(IrModelFields, self)._reflect_model(model)
-        self._spm_stable_xmlids()
+        # Only while this addon (or a bridge) is being loaded: the other
+        # modules' loading has no field of the addon to rename.
+        if (self.env.context.get("module") or "").startswith(MODULES.rstrip("%")):
+            self._spm_stable_xmlids()
         return result
 
     @api.model
